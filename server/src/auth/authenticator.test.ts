@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { KeywardError } from '../errors.js';
+import type { ApiTokenRecord } from '../store/records.js';
+import { TokenAuthenticator } from './authenticator.js';
+import { generateApiToken, hashToken } from './tokens.js';
+
+const NOW = new Date('2026-01-01T00:00:00Z');
+
+function record(name: string, token: string, extra: Partial<ApiTokenRecord> = {}): ApiTokenRecord {
+  return { id: name, name, tokenHash: hashToken(token), role: 'admin', expiresAt: null, revokedAt: null, ...extra };
+}
+
+describe('TokenAuthenticator', () => {
+  const good = generateApiToken();
+  const expired = generateApiToken();
+  const revoked = generateApiToken();
+  const authenticator = new TokenAuthenticator([
+    record('good', good),
+    record('expired', expired, { expiresAt: NOW }),
+    record('revoked', revoked, { revokedAt: new Date(0) }),
+  ]);
+
+  it('returns the principal of a known token', () => {
+    expect(authenticator.authenticate(`Bearer ${good}`, NOW)).toEqual({ id: 'good', name: 'good', role: 'admin' });
+  });
+
+  it.each([
+    ['no header', undefined, 'missing `authorization: Bearer <token>` metadata'],
+    ['another scheme', `Basic ${good}`, 'missing `authorization: Bearer <token>` metadata'],
+    ['an unknown token', `Bearer ${generateApiToken()}`, 'the bearer token is not valid'],
+    ['a revoked token', `Bearer ${revoked}`, 'the bearer token is not valid'],
+    ['an expired token', `Bearer ${expired}`, 'the bearer token has expired'],
+    ['a token with one character changed', `Bearer ${good.slice(0, -1)}${good.endsWith('A') ? 'B' : 'A'}`, 'the bearer token is not valid'],
+  ])('refuses %s with UNAUTHENTICATED', (_label, header, message) => {
+    expect(() => authenticator.authenticate(header, NOW)).toThrow(new KeywardError('UNAUTHENTICATED', message));
+  });
+
+  it('generates distinct 256-bit tokens with a recognisable prefix', () => {
+    const tokens = new Set(Array.from({ length: 100 }, generateApiToken));
+    expect(tokens.size).toBe(100);
+    for (const token of tokens) expect(token).toMatch(/^kw_[A-Za-z0-9_-]{43}$/);
+  });
+});

@@ -1,0 +1,13 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+const TOKEN_PREFIX = 'kw_';
+
+/** 256 random bits; the prefix lets secret scanners recognise a leaked token. */
+export function generateApiToken(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
+}
+
+/** Tokens are stored and looked up by this hash only; high-entropy tokens need no slow hash. */
+export function hashToken(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}

@@ -1,0 +1,136 @@
+// Configuration comes from environment variables only, validated once at start. Every problem is
+// reported at once, each naming its variable, so an operator fixes them in one pass.
+import { resolve } from 'node:path';
+
+export interface Config {
+  /** Unset: run the embedded PostgreSQL in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly host: string;
+  readonly grpcPort: number;
+  readonly httpPort: number;
+  /** Origin (and optional path prefix) external clients reach the gateway at; no trailing slash. */
+  readonly publicUrl: string;
+  readonly masterKey: MasterKeySource;
+  /** Never logged. */
+  readonly adminToken: string | undefined;
+  readonly jwksMaxAgeSeconds: number;
+  readonly logLevel: LogLevel;
+}
+
+export type MasterKeySource =
+  | { readonly kind: 'value'; readonly base64: string }
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'none' };
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  const port = (name: string, fallback: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value > 65535) {
+      problems.push(`${name} must be a port number from 0 to 65535, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const databaseUrl = read('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgresql:// URL (unset it to use the embedded PostgreSQL)');
+  }
+
+  const publicUrl = (read('KEYWARD_PUBLIC_URL') ?? 'http://localhost:8080').replace(/\/+$/, '');
+  if (!isHttpUrl(publicUrl)) {
+    problems.push(`KEYWARD_PUBLIC_URL must be an http(s) URL without query or fragment, got "${publicUrl}"`);
+  }
+
+  const maxAgeRaw = read('KEYWARD_JWKS_MAX_AGE');
+  let jwksMaxAgeSeconds = 300;
+  if (maxAgeRaw !== undefined) {
+    const value = Number(maxAgeRaw);
+    if (!/^\d+$/.test(maxAgeRaw) || value > 86_400) {
+      problems.push(`KEYWARD_JWKS_MAX_AGE must be whole seconds from 0 to 86400, got "${maxAgeRaw}"`);
+    } else {
+      jwksMaxAgeSeconds = value;
+    }
+  }
+
+  const masterKeyValue = read('KEYWARD_MASTER_KEY');
+  const masterKeyFile = read('KEYWARD_MASTER_KEY_FILE');
+  let masterKey: MasterKeySource = { kind: 'none' };
+  if (masterKeyValue !== undefined && masterKeyFile !== undefined) {
+    problems.push('set KEYWARD_MASTER_KEY or KEYWARD_MASTER_KEY_FILE, not both');
+  } else if (masterKeyValue !== undefined) {
+    // The value itself is never echoed back: it is a secret.
+    if (!isBase64Of32Bytes(masterKeyValue)) {
+      problems.push('KEYWARD_MASTER_KEY must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
+    }
+    masterKey = { kind: 'value', base64: masterKeyValue };
+  } else if (masterKeyFile !== undefined) {
+    masterKey = { kind: 'file', path: resolve(masterKeyFile) };
+  } else if (databaseUrl !== undefined) {
+    problems.push(
+      'KEYWARD_MASTER_KEY or KEYWARD_MASTER_KEY_FILE is required with DATABASE_URL ' +
+        '(only the embedded database generates one for you)',
+    );
+  }
+
+  const adminToken = read('KEYWARD_ADMIN_TOKEN');
+  if (adminToken !== undefined && (adminToken.length < 32 || /\s/.test(adminToken))) {
+    problems.push('KEYWARD_ADMIN_TOKEN must be at least 32 characters with no white space');
+  }
+
+  const logLevel = (read('KEYWARD_LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`KEYWARD_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+
+  const host = read('KEYWARD_HOST') ?? '127.0.0.1';
+  const config: Config = {
+    databaseUrl,
+    dataDir: resolve(read('KEYWARD_DATA_DIR') ?? '.keyward'),
+    host,
+    grpcPort: port('KEYWARD_GRPC_PORT', 50051),
+    httpPort: port('KEYWARD_HTTP_PORT', 8080),
+    publicUrl,
+    masterKey,
+    adminToken,
+    jwksMaxAgeSeconds,
+    logLevel,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.search === '' && url.hash === '';
+  } catch {
+    return false;
+  }
+}
+
+function isBase64Of32Bytes(value: string): boolean {
+  return /^[A-Za-z0-9+/]{43}=?$/.test(value.trim()) && Buffer.from(value, 'base64').length === 32;
+}

@@ -1,0 +1,4 @@
+// The public HTTP gateway: JWKS and discovery documents, health and readiness probes.
+
+export { closeGateway, createGateway } from './server.js';
+export type { GatewayOptions, GatewaySource, PreparedDocument } from './source.js';

@@ -1,0 +1,10 @@
+// GET/HEAD /.well-known/jwks.json and /key-sets/{name}/.well-known/jwks.json
+
+import { DocumentEndpoint } from './document-endpoint.js';
+import type { GatewaySource } from './source.js';
+
+export const JWKS_CONTENT_TYPE = 'application/jwk-set+json';
+
+export function createJwksEndpoint(source: GatewaySource, cacheControl: string): DocumentEndpoint {
+  return new DocumentEndpoint(JWKS_CONTENT_TYPE, cacheControl, (keySet) => source.jwks(keySet));
+}

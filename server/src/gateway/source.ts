@@ -1,0 +1,22 @@
+// The gateway's contract with the rest of the service: it only serves what the source prepared.
+
+/** Bytes prepared once per change; `etag` is a quoted strong ETag, e.g. "\"abc\"". */
+export interface PreparedDocument {
+  readonly body: Buffer;
+  readonly etag: string;
+}
+
+export interface GatewaySource {
+  /** The JWKS of a key set by name, or undefined when there is no such key set. */
+  jwks(keySet: string): PreparedDocument | undefined;
+  /** The OpenID discovery document of a key set, or undefined. */
+  discovery(keySet: string): PreparedDocument | undefined;
+  /** True once keys are loaded and the database answers; a short reason otherwise. */
+  readiness(): Promise<{ ready: true } | { ready: false; reason: string }>;
+}
+
+export interface GatewayOptions {
+  jwksMaxAgeSeconds: number;
+  /** Told about every unexpected error that became a 500. Must not throw (if it does, that is ignored). */
+  onError?: (err: unknown) => void;
+}

@@ -1,0 +1,24 @@
+import type { CreateKeySetRequest, CreateKeySetResponse } from '@keyward/proto/keyward/v1';
+import { actorName, type Principal } from '../../auth/principal.js';
+import type { KeyManager } from '../../service/key-manager.js';
+import { kidSchemeFromWire, toWireKey, toWireKeySet } from '../messages.js';
+
+export async function createKeySet(
+  manager: KeyManager,
+  publicUrl: string,
+  request: CreateKeySetRequest,
+  principal: Principal,
+): Promise<CreateKeySetResponse> {
+  const view = await manager.createKeySet(
+    {
+      name: request.name,
+      algorithm: request.algorithm,
+      issuer: request.issuer,
+      rsaModulusBits: request.rsaModulusBits,
+      kidScheme: kidSchemeFromWire(request.kidScheme),
+    },
+    actorName(principal),
+  );
+  const active = view.keys.find((key) => key.kid === view.signer?.kid);
+  return { keySet: toWireKeySet(view, publicUrl), activeKey: active === undefined ? undefined : toWireKey(active) };
+}

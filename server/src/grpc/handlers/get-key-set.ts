@@ -1,0 +1,8 @@
+import type { GetKeySetRequest, GetKeySetResponse } from '@keyward/proto/keyward/v1';
+import type { KeyManager } from '../../service/key-manager.js';
+import { validateKeySetName } from '../../service/names.js';
+import { toWireKeySet } from '../messages.js';
+
+export function getKeySet(manager: KeyManager, publicUrl: string, request: GetKeySetRequest): GetKeySetResponse {
+  return { keySet: toWireKeySet(manager.view(validateKeySetName(request.name)), publicUrl) };
+}

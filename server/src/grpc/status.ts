@@ -1,0 +1,46 @@
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { KeywardError, type ErrorCode } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+
+const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
+  INVALID_ARGUMENT: status.INVALID_ARGUMENT,
+  NOT_FOUND: status.NOT_FOUND,
+  ALREADY_EXISTS: status.ALREADY_EXISTS,
+  FAILED_PRECONDITION: status.FAILED_PRECONDITION,
+  UNAVAILABLE: status.UNAVAILABLE,
+  UNAUTHENTICATED: status.UNAUTHENTICATED,
+  PERMISSION_DENIED: status.PERMISSION_DENIED,
+  RESOURCE_EXHAUSTED: status.RESOURCE_EXHAUSTED,
+  INTERNAL: status.INTERNAL,
+};
+
+/**
+ * The status a caller sees: the KeywardError's own message, or a bare "internal error" for
+ * anything unexpected. Causes and stacks stay out of responses and logs alike.
+ */
+export function toServiceError(error: unknown, rpc: string, logger: Logger): Partial<ServiceError> {
+  const known = error instanceof KeywardError ? error : undefined;
+  const code = known?.code ?? 'INTERNAL';
+  if (code === 'INTERNAL' || code === 'UNAVAILABLE') {
+    logger.error({ rpc, code, err: summary(error) }, 'request failed');
+  } else {
+    logger.debug({ rpc, code, reason: known?.message }, 'request refused');
+  }
+  const message = known !== undefined && code !== 'INTERNAL' ? known.message : 'internal error';
+  return { code: GRPC_STATUS[code], details: message, metadata: new Metadata() };
+}
+
+/** Name and message of an error and its causes: enough to diagnose, never a stack trace. */
+function summary(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error, depth = 0; current !== undefined && depth < 4; depth += 1) {
+    if (current instanceof Error) {
+      parts.push(`${current.name}: ${current.message}`);
+      current = current.cause;
+    } else {
+      parts.push(String(current));
+      current = undefined;
+    }
+  }
+  return parts.join(' <- ');
+}

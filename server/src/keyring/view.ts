@@ -1,0 +1,32 @@
+import { createSigner, type Signer } from '../crypto/signer.js';
+import type { MasterKey } from '../crypto/envelope.js';
+import { buildDiscovery } from '../publication/discovery.js';
+import type { PublishedDocument } from '../publication/document.js';
+import { buildJwks } from '../publication/jwks.js';
+import type { KeyRecord, KeySetRecord, KeySetSnapshot } from '../store/records.js';
+import { openKey } from './sealing.js';
+
+/** Everything the hot paths need about one key set, prepared once per change. */
+export interface KeySetView {
+  readonly keySet: KeySetRecord;
+  /** Oldest first; public metadata only (sealed material is dropped once the signer exists). */
+  readonly keys: readonly KeyRecord[];
+  readonly signer: Signer | undefined;
+  readonly jwks: PublishedDocument;
+  readonly discovery: PublishedDocument;
+}
+
+export function buildKeySetView(snapshot: KeySetSnapshot, master: MasterKey, publicUrl: string): KeySetView {
+  const keys = snapshot.keys.map((key) => ({ ...key, sealed: null }));
+  // Only the signer's private key is decrypted: retired keys never sign, so they stay sealed.
+  const active = snapshot.keys.find((key) => key.use === 'sig' && key.state === 'ACTIVE');
+  const signer =
+    active === undefined ? undefined : createSigner(active.alg, active.kid, openKey(active, active.sealed, master));
+  return {
+    keySet: snapshot.keySet,
+    keys,
+    signer,
+    jwks: buildJwks(keys),
+    discovery: buildDiscovery(snapshot.keySet, keys, publicUrl),
+  };
+}

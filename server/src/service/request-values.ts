@@ -1,0 +1,40 @@
+import { invalidArgument } from '../errors.js';
+
+const MAX_ISSUER_LENGTH = 512;
+const MAX_REASON_LENGTH = 1_000;
+// RFC 7515 `typ` is a media type; RFC 9110 token characters plus "/" cover every registered one.
+const TYP = /^[A-Za-z0-9!#$%&'*+.^_`|~/-]{1,64}$/;
+
+/** OpenID Connect Discovery: an issuer is an http(s) URL with no query or fragment. */
+export function validateIssuer(issuer: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(issuer);
+  } catch {
+    url = undefined;
+  }
+  if (
+    url === undefined ||
+    issuer.length > MAX_ISSUER_LENGTH ||
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.search !== '' ||
+    url.hash !== ''
+  ) {
+    throw invalidArgument('issuer', `must be an http(s) URL without query or fragment, at most ${MAX_ISSUER_LENGTH} characters`);
+  }
+  return issuer;
+}
+
+export function validateTyp(typ: string): string {
+  if (!TYP.test(typ)) throw invalidArgument('typ', 'must be a media type such as "JWT" or "at+jwt" (at most 64 characters)');
+  return typ;
+}
+
+/** Empty means "no reason given". */
+export function validateReason(reason: string): string | null {
+  if (reason.length > MAX_REASON_LENGTH) {
+    throw invalidArgument('reason', `must be at most ${MAX_REASON_LENGTH} characters`);
+  }
+  const trimmed = reason.trim();
+  return trimmed === '' ? null : trimmed;
+}

@@ -1,0 +1,58 @@
+// The store's view of the data: plain values, independent of Prisma's generated types.
+import type { Algorithm } from '../crypto/algorithms.js';
+import type { PublicJwk } from '../crypto/jwk.js';
+import type { SealedKey } from '../crypto/envelope.js';
+import type { KeyState, KeyUse } from '../lifecycle/states.js';
+
+export type KidScheme = 'jwk-thumbprint' | 'random';
+
+export interface KeySetRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly algorithm: Algorithm;
+  readonly rsaModulusBits: number | null;
+  readonly kidScheme: KidScheme;
+  readonly issuer: string | null;
+  readonly createdAt: Date;
+}
+
+export interface KeyRecord {
+  readonly id: string;
+  readonly keySetId: string;
+  readonly kid: string;
+  readonly alg: Algorithm;
+  readonly use: KeyUse;
+  readonly state: KeyState;
+  /** Public members only (kty, n, e, crv, x, y). */
+  readonly publicJwk: PublicJwk;
+  readonly createdAt: Date;
+  readonly activatedAt: Date | null;
+  readonly retiredAt: Date | null;
+  /** Envelope-encrypted PKCS#8; null once DESTROYED. */
+  readonly sealed: SealedKey | null;
+}
+
+export interface KeySetSnapshot {
+  readonly keySet: KeySetRecord;
+  /** Oldest first. */
+  readonly keys: readonly KeyRecord[];
+}
+
+export interface KeyEventInput {
+  readonly kid: string | null;
+  readonly type: string;
+  readonly actor: string;
+  readonly reason: string | null;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+export interface ApiTokenRecord {
+  readonly id: string;
+  readonly name: string;
+  /** SHA-256 of the token. */
+  readonly tokenHash: Buffer;
+  readonly role: string;
+  readonly expiresAt: Date | null;
+  readonly revokedAt: Date | null;
+}

@@ -1,0 +1,107 @@
+// Starts a real Keyward (real PostgreSQL database, real gRPC and HTTP listeners on loopback) for a
+// test, and a real gRPC client that talks to it.
+import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { KeyServiceClient, KeyServiceService, type KeyServiceServer } from '@keyward/proto/keyward/v1';
+import type { handleUnaryCall } from '@grpc/grpc-js';
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { startKeyward, type RunningKeyward } from '../../server/src/app.js';
+import { masterKeyFromBytes, type MasterKey } from '../../server/src/crypto/envelope.js';
+import { createLogger } from '../../server/src/logging/logger.js';
+
+export const TEST_ADMIN_TOKEN = `kw_test_${randomBytes(24).toString('base64url')}`;
+
+export interface TestKeyward {
+  readonly running: RunningKeyward;
+  readonly client: KeyServiceClient;
+  readonly grpcAddress: string;
+  readonly httpUrl: string;
+  readonly masterKey: MasterKey;
+  /** Everything the service logged, one JSON object per line. */
+  readonly logs: string[];
+  /** Each RPC as a promise, with the admin token unless `token` is given (null: no token at all). */
+  readonly rpc: KeyServiceRpcs;
+  stop(): Promise<void>;
+}
+
+type KeyServiceMethod = keyof typeof KeyServiceService;
+export type KeyServiceRpcs = {
+  readonly [M in KeyServiceMethod]: KeyServiceServer[M] extends handleUnaryCall<infer Req, infer Res>
+    ? (request: Req, token?: string | null) => Promise<Res>
+    : never;
+};
+
+type UnaryMethod = (
+  request: unknown,
+  metadata: Metadata,
+  callback: (error: ServiceError | null, response: unknown) => void,
+) => unknown;
+
+function promisedRpcs(client: KeyServiceClient, defaultToken: string): KeyServiceRpcs {
+  const rpcs: Record<string, unknown> = {};
+  for (const name of Object.keys(KeyServiceService)) {
+    const method = (client as unknown as Record<string, UnaryMethod>)[name]!;
+    rpcs[name] = (request: unknown, token: string | null = defaultToken) => {
+      const metadata = new Metadata();
+      if (token !== null) metadata.set('authorization', `Bearer ${token}`);
+      return new Promise((resolve, reject) => {
+        method.call(client, request, metadata, (error, response) => (error === null ? resolve(response) : reject(error)));
+      });
+    };
+  }
+  return rpcs as KeyServiceRpcs;
+}
+
+export interface StartTestKeywardOptions {
+  readonly databaseUrl: string;
+  readonly masterKey?: MasterKey;
+  readonly adminToken?: string;
+  readonly jwksMaxAgeSeconds?: number;
+  readonly clock?: () => Date;
+}
+
+export function newMasterKey(): MasterKey {
+  return masterKeyFromBytes(randomBytes(32));
+}
+
+export async function startTestKeyward(options: StartTestKeywardOptions): Promise<TestKeyward> {
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+      done();
+    },
+  });
+  const masterKey = options.masterKey ?? newMasterKey();
+  const running = await startKeyward({
+    config: {
+      host: '127.0.0.1',
+      grpcPort: 0,
+      httpPort: 0,
+      publicUrl: 'http://issuer.test',
+      adminToken: options.adminToken ?? TEST_ADMIN_TOKEN,
+      jwksMaxAgeSeconds: options.jwksMaxAgeSeconds ?? 300,
+    },
+    databaseUrl: options.databaseUrl,
+    masterKey,
+    logger: createLogger('debug', sink),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+  const grpcAddress = `127.0.0.1:${running.grpcPort}`;
+  const client = new KeyServiceClient(grpcAddress, credentials.createInsecure());
+  const adminToken = options.adminToken ?? TEST_ADMIN_TOKEN;
+
+  return {
+    running,
+    client,
+    grpcAddress,
+    httpUrl: `http://127.0.0.1:${running.httpPort}`,
+    masterKey,
+    logs,
+    rpc: promisedRpcs(client, adminToken),
+    async stop() {
+      client.close();
+      await running.stop();
+    },
+  };
+}
