@@ -17,9 +17,11 @@
 //   postgres/.keyward-password      superuser password, readable only by the service's user
 //   runtime/postgres-<version>/     only as root, when the package's binaries sit in a folder the
 //                                   postgres user cannot enter: hard links (or copies) of them
+// As root, when the postgres user cannot enter dataDir itself, the same layout lives in
+// /var/lib/keyward/embedded-<hash of dataDir>/ instead (see clusterHome).
 
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import {
   chmod,
@@ -89,10 +91,10 @@ const execFileAsync = promisify(execFile);
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const { log } = options;
-  const dataDir = resolve(options.dataDir);
+  const account = await postgresAccount(log);
+  const dataDir = clusterHome(resolve(options.dataDir), account, log);
   const pgdata = join(dataDir, 'postgres');
   let binaries = locateBinaries();
-  const account = await postgresAccount(log);
 
   if (account) assertReachable(dataDir, account, deepestExisting(dataDir)); // before creating anything
   await makeDataDir(dataDir, account);
@@ -243,6 +245,23 @@ function canExecute(path: string, account: Account): boolean {
 }
 
 /** `probe` is dataDir or, before it exists, its deepest existing ancestor. */
+// Where the cluster lives when the data folder sits under a directory the postgres account cannot
+// enter (a checkout under root's mode-700 home): one folder per data folder, outside any home.
+const ROOT_FALLBACK_HOME = '/var/lib/keyward';
+
+/**
+ * The folder that holds the cluster: the data folder itself, or, as root when the postgres account
+ * cannot reach it, a folder of its own under /var/lib/keyward. Opening the user's directories for
+ * other accounts would be the alternative, and is not ours to do.
+ */
+function clusterHome(dataDir: string, account: Account | undefined, log: (msg: string) => void): string {
+  if (!account || canExecute(deepestExisting(dataDir), account)) return dataDir;
+  const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+  const home = join(ROOT_FALLBACK_HOME, `embedded-${id}`);
+  log(`the "${SUPERUSER}" account cannot reach ${dataDir}; keeping the embedded cluster in ${home}`);
+  return home;
+}
+
 function assertReachable(dataDir: string, account: Account, probe = dataDir): void {
   if (canExecute(probe, account)) return;
   const blocked = ancestors(probe).find((dir) => !canExecute(dir, account)) ?? probe;
