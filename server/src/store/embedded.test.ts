@@ -129,15 +129,25 @@ describe('startEmbeddedPostgres', () => {
     }
   });
 
-  it.runIf(isRoot)('as root, names the directory the postgres account cannot reach', async () => {
+  it.runIf(isRoot)('as root, keeps the cluster outside a data folder the postgres account cannot reach', async () => {
     const privateDir = await mkdtemp(join(tmpdir(), 'keyward-private-')); // mode 0700, like /root
+    const messages: string[] = [];
+    let home: string | undefined;
     try {
-      const attempt = startEmbeddedPostgres({ dataDir: join(privateDir, 'data'), log });
-      await expect(attempt).rejects.toThrow(`${privateDir} is closed to other users`);
-      await expect(attempt).rejects.toThrow(/KEYWARD_DATA_DIR/);
+      const server = await startEmbeddedPostgres({ dataDir: join(privateDir, 'data'), log: (m) => messages.push(m) });
+      try {
+        expect(await query(server.databaseUrl, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      } finally {
+        await server.stop();
+      }
+      home = /keeping the embedded cluster in (\/var\/lib\/keyward\/embedded-[0-9a-f]{16})$/
+        .exec(messages.find((m) => m.includes('keeping the embedded cluster')) ?? '')?.[1];
+      expect(home).toBeDefined();
+      expect(existsSync(join(home!, 'postgres', 'PG_VERSION'))).toBe(true);
       expect((await stat(privateDir)).mode & 0o777).toBe(0o700); // the user's folder is left alone
     } finally {
       await rm(privateDir, { recursive: true, force: true });
+      if (home !== undefined) await rm(home, { recursive: true, force: true });
     }
   });
 });

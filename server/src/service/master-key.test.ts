@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { masterKeyFromBytes } from '../crypto/envelope.js';
+import { createLogger } from '../logging/logger.js';
+import { GENERATED_MASTER_KEY_FILE, loadMasterKey } from './master-key.js';
+
+let dir: string;
+let logs: string[];
+const logger = () =>
+  createLogger(
+    'info',
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logs.push(chunk.toString());
+        done();
+      },
+    }),
+  );
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'keyward-master-key-'));
+  logs = [];
+});
+
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const BYTES = Buffer.alloc(32, 0xab);
+
+describe('loadMasterKey', () => {
+  it('decodes KEYWARD_MASTER_KEY', async () => {
+    const key = await loadMasterKey({ kind: 'value', base64: BYTES.toString('base64') }, dir, logger());
+    expect(key).toEqual(masterKeyFromBytes(BYTES));
+  });
+
+  it('reads a file holding base64 text or 32 raw bytes', async () => {
+    const text = join(dir, 'text.key');
+    const raw = join(dir, 'raw.key');
+    writeFileSync(text, `${BYTES.toString('base64')}\n`, { mode: 0o600 });
+    writeFileSync(raw, BYTES, { mode: 0o600 });
+    expect((await loadMasterKey({ kind: 'file', path: text }, dir, logger())).id).toBe(masterKeyFromBytes(BYTES).id);
+    expect((await loadMasterKey({ kind: 'file', path: raw }, dir, logger())).id).toBe(masterKeyFromBytes(BYTES).id);
+  });
+
+  it('refuses a file of the wrong size, naming the file but not its content', async () => {
+    const path = join(dir, 'short.key');
+    writeFileSync(path, 'c2hvcnQ=', { mode: 0o600 });
+    await expect(loadMasterKey({ kind: 'file', path }, dir, logger())).rejects.toThrow(
+      `KEYWARD_MASTER_KEY_FILE (${path}) must hold 32 bytes, raw or base64-encoded`,
+    );
+  });
+
+  it('tightens a key file that other users can read, and says so', async () => {
+    const path = join(dir, 'open.key');
+    writeFileSync(path, BYTES, { mode: 0o644 });
+    await loadMasterKey({ kind: 'file', path }, dir, logger());
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(logs.join('')).toContain('is readable by other users; tightening to 0600');
+  });
+
+  it('generates a key once, mode 0600, with a loud warning, and reuses it afterwards', async () => {
+    const first = await loadMasterKey({ kind: 'none' }, dir, logger());
+    const path = join(dir, GENERATED_MASTER_KEY_FILE);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(logs.join('')).toContain('GENERATED A NEW MASTER KEY');
+    const content = readFileSync(path, 'utf8');
+    expect(logs.join('')).not.toContain(content.trim());
+
+    logs = [];
+    const second = await loadMasterKey({ kind: 'none' }, dir, logger());
+    expect(second).toEqual(first);
+    expect(readFileSync(path, 'utf8')).toBe(content);
+    expect(logs.join('')).not.toContain('GENERATED');
+  });
+});
