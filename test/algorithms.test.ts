@@ -2,24 +2,12 @@
 // Every supported algorithm signs a token that an independent JOSE library (jose) verifies against
 // the JWKS fetched over HTTP from the jwks_uri, the way an external client does.
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { startTestKeyward, type TestKeyward } from './support/keyward.js';
+import { describe, expect, it } from 'vitest';
+import { useTestKeyward } from './support/keyward.js';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
-let database: TestDatabase;
-let kw: TestKeyward;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  kw = await startTestKeyward({ databaseUrl: database.url });
-});
-
-afterAll(async () => {
-  await kw?.stop();
-  await database?.drop();
-});
+const kw = useTestKeyward();
 
 const CASES = [
   { alg: 'RS256', bits: undefined, kty: 'RSA' },

@@ -3,33 +3,24 @@
 // any encoding and no API token.
 import { createPrivateKey } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { openKey } from '../server/src/keyring/sealing.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { startTestKeyward, TEST_ADMIN_TOKEN, type TestKeyward } from './support/keyward.js';
+import { TEST_ADMIN_TOKEN, useTestKeyward } from './support/keyward.js';
 
 const ALGORITHMS = ['RS256', 'PS384', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
-let database: TestDatabase;
-let kw: TestKeyward;
+const kw = useTestKeyward();
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  kw = await startTestKeyward({ databaseUrl: database.url });
   for (const alg of ALGORITHMS) {
     await kw.rpc.createKeySet({ name: `rest-${alg.toLowerCase()}`, algorithm: alg, kidScheme: 0 });
     await kw.rpc.rotate({ keySet: `rest-${alg.toLowerCase()}`, reason: 'two keys each' });
   }
 });
 
-afterAll(async () => {
-  await kw?.stop();
-  await database?.drop();
-});
-
 /** Every table as text, bytea columns both as hex (as pg_dump writes them) and as raw bytes. */
 async function dump(): Promise<{ text: string; bytes: Buffer[] }> {
-  const client = new pg.Client({ connectionString: database.url });
+  const client = new pg.Client({ connectionString: kw.databaseUrl });
   await client.connect();
   try {
     const { rows: tables } = await client.query<{ tablename: string }>(
@@ -66,7 +57,7 @@ interface KeyRow {
 }
 
 async function keyRows(): Promise<KeyRow[]> {
-  const client = new pg.Client({ connectionString: database.url });
+  const client = new pg.Client({ connectionString: kw.databaseUrl });
   await client.connect();
   try {
     const { rows } = await client.query<KeyRow>(

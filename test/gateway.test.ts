@@ -1,26 +1,17 @@
 // @vitest-environment node
 // The public endpoints of a running service, over real HTTP.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { startTestKeyward, type TestKeyward } from './support/keyward.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestKeyward } from './support/keyward.js';
 
-let database: TestDatabase;
-let kw: TestKeyward;
+const kw = useTestKeyward({ jwksMaxAgeSeconds: 120 });
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  kw = await startTestKeyward({ databaseUrl: database.url, jwksMaxAgeSeconds: 120 });
   await kw.rpc.createKeySet({
     name: 'web',
     algorithm: 'RS256',
     issuer: 'https://login.example.com',
     kidScheme: 0,
   });
-});
-
-afterAll(async () => {
-  await kw?.stop();
-  await database?.drop();
 });
 
 describe('jwks_uri', () => {

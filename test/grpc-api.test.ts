@@ -3,22 +3,10 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { KeyState, KidScheme } from '@keyward/proto/keyward/v1';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { startTestKeyward, type TestKeyward } from './support/keyward.js';
+import { describe, expect, it } from 'vitest';
+import { useTestKeyward } from './support/keyward.js';
 
-let database: TestDatabase;
-let kw: TestKeyward;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  kw = await startTestKeyward({ databaseUrl: database.url });
-});
-
-afterAll(async () => {
-  await kw?.stop();
-  await database?.drop();
-});
+const kw = useTestKeyward();
 
 async function grpcError(promise: Promise<unknown>): Promise<ServiceError> {
   try {
@@ -245,7 +233,7 @@ describe('Rotate and ListKeys', () => {
     await kw.rpc.createKeySet({ name: 'audited', algorithm: 'ES256', kidScheme: 0 });
     const rotated = await kw.rpc.rotate({ keySet: 'audited', reason: 'suspected leak' });
     const pg = await import('pg');
-    const client = new pg.default.Client({ connectionString: database.url });
+    const client = new pg.default.Client({ connectionString: kw.databaseUrl });
     await client.connect();
     try {
       const { rows } = await client.query(

@@ -2,22 +2,10 @@
 // From an external client's point of view: tokens signed before a rotation keep verifying against
 // the served JWKS, and a client holding a remote JWKS picks up the new kid.
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { startTestKeyward, type TestKeyward } from './support/keyward.js';
+import { expect, it } from 'vitest';
+import { useTestKeyward } from './support/keyward.js';
 
-let database: TestDatabase;
-let kw: TestKeyward;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  kw = await startTestKeyward({ databaseUrl: database.url });
-});
-
-afterAll(async () => {
-  await kw?.stop();
-  await database?.drop();
-});
+const kw = useTestKeyward();
 
 it('keeps every earlier token verifiable across several rotations', async () => {
   await kw.rpc.createKeySet({ name: 'chain', algorithm: 'PS256', kidScheme: 0 });

@@ -4,7 +4,7 @@ import { startKeyward, type RunningKeyward } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { loadMasterKey } from './service/master-key.js';
-import { startEmbeddedPostgres } from './store/embedded.js';
+import { startEmbeddedPostgres } from './store/embedded/index.js';
 import { applyMigrations } from './store/migrate.js';
 
 interface Stoppable {

@@ -5,9 +5,11 @@ import { KeyServiceClient, KeyServiceService, type KeyServiceServer } from '@key
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { afterAll, beforeAll } from 'vitest';
 import { startKeyward, type RunningKeyward } from '../../server/src/app.js';
 import { masterKeyFromBytes, type MasterKey } from '../../server/src/crypto/envelope.js';
 import { createLogger } from '../../server/src/logging/logger.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const TEST_ADMIN_TOKEN = `kw_test_${randomBytes(24).toString('base64url')}`;
 
@@ -104,4 +106,36 @@ export async function startTestKeyward(options: StartTestKeywardOptions): Promis
       await running.stop();
     },
   };
+}
+
+/** A TestKeyward for a whole test file, plus the URL of its database. */
+export interface KeywardFixture extends Omit<TestKeyward, 'stop'> {
+  readonly databaseUrl: string;
+}
+
+/**
+ * One service on its own fresh database for a whole test file: started in beforeAll, stopped and
+ * dropped in afterAll. Its members are usable from beforeAll on.
+ */
+export function useTestKeyward(options: Omit<StartTestKeywardOptions, 'databaseUrl'> = {}): KeywardFixture {
+  let kw: TestKeyward | undefined;
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    kw = await startTestKeyward({ ...options, databaseUrl: database.url });
+  });
+  afterAll(async () => {
+    await kw?.stop();
+    await database?.drop();
+  });
+  // Test files call useTestKeyward() at module level, before the service exists: hand out a view
+  // that resolves each member once beforeAll has run.
+  return new Proxy({} as KeywardFixture, {
+    get(_target, member) {
+      if (kw === undefined || database === undefined) {
+        throw new Error('the Keyward fixture is used before beforeAll ran');
+      }
+      return member === 'databaseUrl' ? database.url : Reflect.get(kw, member);
+    },
+  });
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { KeywardError } from '../errors.js';
 import {
   ALGORITHMS,
   ALGORITHM_SPECS,
@@ -9,16 +8,7 @@ import {
   isRsa,
   resolveKeyParams,
 } from './algorithms.js';
-
-function thrown(f: () => unknown): KeywardError {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(KeywardError);
-    return err as KeywardError;
-  }
-  throw new Error('expected a throw');
-}
+import { thrownBy } from '../test-support/thrown.js';
 
 describe('algorithms', () => {
   it('lists exactly the supported JOSE algorithms', () => {
@@ -71,7 +61,7 @@ describe('resolveKeyParams', () => {
   });
 
   it('rejects an unknown algorithm, listing the supported ones', () => {
-    const err = thrown(() => resolveKeyParams('HS256'));
+    const err = thrownBy(() => resolveKeyParams('HS256'));
     expect(err.code).toBe('INVALID_ARGUMENT');
     expect(err.message).toMatch(/^algorithm: /);
     expect(err.message).toContain('"HS256"');
@@ -79,13 +69,13 @@ describe('resolveKeyParams', () => {
   });
 
   it.each([1024, 2047, 2049, 8192, 0, -2048, 2048.5, Number.NaN])('rejects RSA size %s', (bits) => {
-    const err = thrown(() => resolveKeyParams('RS256', bits));
+    const err = thrownBy(() => resolveKeyParams('RS256', bits));
     expect(err.code).toBe('INVALID_ARGUMENT');
     expect(err.message).toMatch(/^rsa_modulus_bits: must be one of 2048, 3072, 4096/);
   });
 
   it.each(['ES256', 'ES384', 'ES512', 'EdDSA'])('rejects a modulus size given to %s', (alg) => {
-    const err = thrown(() => resolveKeyParams(alg, 2048));
+    const err = thrownBy(() => resolveKeyParams(alg, 2048));
     expect(err.code).toBe('INVALID_ARGUMENT');
     expect(err.message).toBe(`rsa_modulus_bits: only applies to RSA algorithms, not ${alg}`);
   });

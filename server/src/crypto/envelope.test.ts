@@ -1,7 +1,7 @@
 import { createDecipheriv, createHmac, generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KeywardError } from '../errors.js';
+import type { KeywardError } from '../errors.js';
 import {
   generateMasterKeyBytes,
   masterKeyFromBytes,
@@ -10,6 +10,7 @@ import {
   type MasterKey,
   type SealedKey,
 } from './envelope.js';
+import { thrownBy } from '../test-support/thrown.js';
 
 const HEADER = 1 + 12 + 16;
 
@@ -19,19 +20,9 @@ const pkcs8 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.expo
 });
 const aad = Buffer.from('keyset=ks_123;kid=abc', 'utf8');
 
-function caught(f: () => unknown): KeywardError {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(KeywardError);
-    return err as KeywardError;
-  }
-  throw new Error('expected a throw');
-}
-
 /** Opening must fail with FAILED_PRECONDITION and a message free of key bytes. */
 function expectOpenFails(sealed: SealedKey, openAad: Buffer, master: MasterKey): KeywardError {
-  const err = caught(() => openPrivateKey(sealed, openAad, master));
+  const err = thrownBy(() => openPrivateKey(sealed, openAad, master));
   expect(err.code).toBe('FAILED_PRECONDITION');
   const text = `${err.message} ${String(err.cause ?? '')}`;
   for (const secret of [master.key, pkcs8]) {
@@ -74,7 +65,7 @@ describe('masterKeyFromBytes', () => {
   });
 
   it.each([0, 16, 31, 33, 64])('rejects %i bytes', (n) => {
-    const err = caught(() => masterKeyFromBytes(Buffer.alloc(n, 7)));
+    const err = thrownBy(() => masterKeyFromBytes(Buffer.alloc(n, 7)));
     expect(err.code).toBe('INVALID_ARGUMENT');
     expect(err.message).toBe(`master_key: must be exactly 32 bytes (AES-256), got ${n}`);
   });
@@ -253,7 +244,7 @@ describe('sealPrivateKey / openPrivateKey', () => {
           const a2 = Buffer.from(ad2);
           fc.pre(!a1.equals(a2));
           const sealed = sealPrivateKey(Buffer.from(plain), a1, master);
-          const err = caught(() => openPrivateKey(sealed, a2, master));
+          const err = thrownBy(() => openPrivateKey(sealed, a2, master));
           expect(err.code).toBe('FAILED_PRECONDITION');
         },
       ),

@@ -5,6 +5,19 @@ import { closeGateway, createGateway } from './server.js';
 import { FakeSource, populatedSource } from './test-support/fake-source.js';
 import { request } from './test-support/http-client.js';
 
+/** Holds /readyz open: `asked` resolves when a request is waiting on it, `answer()` releases it. */
+function heldReadiness(source: FakeSource): { asked: Promise<void>; answer: () => void } {
+  let answer: () => void = () => {};
+  let markAsked: () => void = () => {};
+  const asked = new Promise<void>((resolve) => (markAsked = resolve));
+  source.readinessAnswer = () =>
+    new Promise((resolve) => {
+      answer = () => resolve({ ready: true });
+      markAsked();
+    });
+  return { asked, answer: () => answer() };
+}
+
 async function listening(server: http.Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
@@ -30,20 +43,16 @@ describe('closeGateway', () => {
 
   it('lets an in-flight request finish, then closes its connection', async () => {
     const source = new FakeSource();
-    let becomeReady: () => void = () => {};
-    source.readinessAnswer = () =>
-      new Promise((resolve) => {
-        becomeReady = () => resolve({ ready: true });
-      });
+    const readiness = heldReadiness(source);
     const server = createGateway(source, { jwksMaxAgeSeconds: 300 });
     server.keepAliveTimeout = 60_000;
     const port = await listening(server);
     const agent = new http.Agent({ keepAlive: true });
     try {
       const inFlight = request(agent, port, 'GET', '/readyz');
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await readiness.asked;
       const closed = closeGateway(server);
-      becomeReady();
+      readiness.answer();
       const answer = await inFlight;
       expect(answer.status).toBe(200);
       const started = Date.now();
@@ -56,11 +65,7 @@ describe('closeGateway', () => {
 
   it('tells clients to close a connection that brings a request while closing', async () => {
     const source = new FakeSource();
-    let becomeReady: () => void = () => {};
-    source.readinessAnswer = () =>
-      new Promise((resolve) => {
-        becomeReady = () => resolve({ ready: true });
-      });
+    const readiness = heldReadiness(source);
     const server = createGateway(source, { jwksMaxAgeSeconds: 300 });
     const port = await listening(server);
     // One raw connection: a pending /readyz keeps it busy, so closing cannot reap it before
@@ -70,11 +75,14 @@ describe('closeGateway', () => {
     socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
     const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
     socket.write('GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await readiness.asked;
     const closed = closeGateway(server);
+    const healthzArrived = new Promise<void>((resolve) =>
+      server.on('request', (req: http.IncomingMessage) => req.url === '/healthz' && resolve()),
+    );
     socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    becomeReady();
+    await healthzArrived;
+    readiness.answer();
     await closed;
     await ended;
     const responses = received.split('HTTP/1.1 ').slice(1);

@@ -1,6 +1,7 @@
 // Maps a request target to what it names. Fixed paths are plain string compares; the one
 // parameterised path (/key-sets/{name}/...) is a small fixed parse, no regex.
 
+import { DEFAULT_KEY_SET } from '../publication/urls.js';
 import { decodeKeySetName } from './key-set-name.js';
 
 export type DocumentKind = 'jwks' | 'discovery';
@@ -12,8 +13,6 @@ export type Route =
   /** /key-sets/{name}/... where {name} can never be a key set: a 404 like any unknown path. */
   | { readonly kind: 'invalid-key-set-name' }
   | { readonly kind: 'not-found' };
-
-export const DEFAULT_KEY_SET = 'default';
 
 const JWKS_PATH = '/.well-known/jwks.json';
 const DISCOVERY_PATH = '/.well-known/openid-configuration';

@@ -4,7 +4,7 @@
 // stack trace would only bury them.
 
 import { resolve } from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded/index.js';
 import { applyMigrations } from './migrate.js';
 
 async function main(): Promise<void> {
