@@ -1,11 +1,14 @@
 // @vitest-environment node
 // What a database dump shows: every row of every table, rendered as text, holds no private key in
 // any encoding and no API token.
+import { RotationMode } from '@keyward/proto/keyward/v1';
 import { createPrivateKey } from 'node:crypto';
 import pg from 'pg';
 import { beforeAll, expect, it } from 'vitest';
 import { openKey } from '../server/src/keyring/sealing.js';
 import { TEST_ADMIN_TOKEN, useTestKeyward } from './support/keyward.js';
+
+const IMMEDIATE = RotationMode.ROTATION_MODE_IMMEDIATE;
 
 const ALGORITHMS = ['RS256', 'PS384', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
@@ -14,7 +17,7 @@ const kw = useTestKeyward();
 beforeAll(async () => {
   for (const alg of ALGORITHMS) {
     await kw.rpc.createKeySet({ name: `rest-${alg.toLowerCase()}`, algorithm: alg, kidScheme: 0 });
-    await kw.rpc.rotate({ keySet: `rest-${alg.toLowerCase()}`, reason: 'two keys each' });
+    await kw.rpc.rotate({ keySet: `rest-${alg.toLowerCase()}`, reason: 'two keys each', mode: IMMEDIATE });
   }
 });
 

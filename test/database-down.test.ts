@@ -1,12 +1,15 @@
 // @vitest-environment node
 // With the database gone, changes are refused with UNAVAILABLE while signing, the JWKS over gRPC and
 // the HTTP gateway keep serving from memory; when it is back, changes work again.
+import { RotationMode } from '@keyward/proto/keyward/v1';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestKeyward, type TestKeyward } from './support/keyward.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+
+const IMMEDIATE = RotationMode.ROTATION_MODE_IMMEDIATE;
 
 let database: TestDatabase;
 let proxy: TcpProxy;
@@ -48,7 +51,7 @@ it('keeps serving reads and signatures from memory and refuses writes with UNAVA
   expect(await ready.json()).toEqual({ status: 'not_ready', reason: 'the database is unreachable' });
 
   for (const write of [
-    kw.rpc.rotate({ keySet: 'resilient', reason: 'while down' }),
+    kw.rpc.rotate({ keySet: 'resilient', reason: 'while down', mode: IMMEDIATE }),
     kw.rpc.createKeySet({ name: 'while-down', algorithm: 'ES256', kidScheme: 0 }),
   ]) {
     const error = (await write.then(
@@ -60,7 +63,7 @@ it('keeps serving reads and signatures from memory and refuses writes with UNAVA
   }
 
   await proxy.restore();
-  const rotated = await kw.rpc.rotate({ keySet: 'resilient', reason: 'back' });
+  const rotated = await kw.rpc.rotate({ keySet: 'resilient', reason: 'back', mode: IMMEDIATE });
   expect(rotated.previousKid).toBe(signed.kid);
   expect((await fetch(`${kw.httpUrl}/readyz`)).status).toBe(200);
 });

@@ -1,7 +1,10 @@
 // @vitest-environment node
 // The public endpoints of a running service, over real HTTP.
+import { RotationMode } from '@keyward/proto/keyward/v1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestKeyward } from './support/keyward.js';
+
+const IMMEDIATE = RotationMode.ROTATION_MODE_IMMEDIATE;
 
 const kw = useTestKeyward({ jwksMaxAgeSeconds: 120 });
 
@@ -37,7 +40,7 @@ describe('jwks_uri', () => {
     expect(notModified.headers.get('etag')).toBe(etag);
     expect(await notModified.text()).toBe('');
 
-    await kw.rpc.rotate({ keySet: 'web', reason: 'etag test' });
+    await kw.rpc.rotate({ keySet: 'web', reason: 'etag test', mode: IMMEDIATE });
     const changed = await fetch(`${kw.httpUrl}/key-sets/web/.well-known/jwks.json`, {
       headers: { 'if-none-match': etag },
     });

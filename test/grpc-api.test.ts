@@ -1,10 +1,12 @@
 // @vitest-environment node
 // Every KeyService RPC through a real gRPC client over loopback, against a real PostgreSQL.
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { KeyState, KidScheme } from '@keyward/proto/keyward/v1';
+import { KeyState, KidScheme, RotationMode } from '@keyward/proto/keyward/v1';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { useTestKeyward } from './support/keyward.js';
+
+const IMMEDIATE = RotationMode.ROTATION_MODE_IMMEDIATE;
 
 const kw = useTestKeyward();
 
@@ -202,7 +204,7 @@ describe('Rotate and ListKeys', () => {
     const first = await kw.rpc.sign({ keySet: 'rotating', claimsJson: '{"n":1}' });
     const before = await kw.rpc.getJwks({ keySet: 'rotating' });
 
-    const rotated = await kw.rpc.rotate({ keySet: 'rotating', reason: 'quarterly' });
+    const rotated = await kw.rpc.rotate({ keySet: 'rotating', reason: 'quarterly', mode: IMMEDIATE });
     expect(rotated.previousKid).toBe(first.kid);
     expect(rotated.newKey!.state).toBe(KeyState.KEY_STATE_ACTIVE);
     expect(rotated.newKey!.kid).not.toBe(first.kid);
@@ -229,9 +231,9 @@ describe('Rotate and ListKeys', () => {
     expect(keys[1]!.retiredAt).toBeUndefined();
   });
 
-  it('records the rotation, its reason and its actor in the audit trail', async () => {
-    await kw.rpc.createKeySet({ name: 'audited', algorithm: 'ES256', kidScheme: 0 });
-    const rotated = await kw.rpc.rotate({ keySet: 'audited', reason: 'suspected leak' });
+  it('records each key the rotation moved, with its reason and its actor, in the audit trail', async () => {
+    const created = await kw.rpc.createKeySet({ name: 'audited', algorithm: 'ES256', kidScheme: 0 });
+    const rotated = await kw.rpc.rotate({ keySet: 'audited', reason: 'suspected leak', mode: IMMEDIATE });
     const pg = await import('pg');
     const client = new pg.default.Client({ connectionString: kw.databaseUrl });
     await client.connect();
@@ -242,7 +244,8 @@ describe('Rotate and ListKeys', () => {
       );
       expect(rows).toEqual([
         expect.objectContaining({ type: 'key_set.created', actor: 'token:KEYWARD_ADMIN_TOKEN' }),
-        { type: 'key.rotated', kid: rotated.newKey!.kid, actor: 'token:KEYWARD_ADMIN_TOKEN', reason: 'suspected leak' },
+        { type: 'key.retired', kid: created.activeKey!.kid, actor: 'token:KEYWARD_ADMIN_TOKEN', reason: 'suspected leak' },
+        { type: 'key.activated', kid: rotated.newKey!.kid, actor: 'token:KEYWARD_ADMIN_TOKEN', reason: 'suspected leak' },
       ]);
     } finally {
       await client.end();
@@ -250,14 +253,14 @@ describe('Rotate and ListKeys', () => {
   });
 
   it('answers NOT_FOUND for unknown key sets', async () => {
-    expect((await grpcError(kw.rpc.rotate({ keySet: 'ghost', reason: '' }))).code).toBe(status.NOT_FOUND);
+    expect((await grpcError(kw.rpc.rotate({ keySet: 'ghost', reason: '', mode: IMMEDIATE }))).code).toBe(status.NOT_FOUND);
     expect((await grpcError(kw.rpc.listKeys({ keySet: 'ghost' }))).code).toBe(status.NOT_FOUND);
   });
 
   it('serializes concurrent rotations: each sees the previous one and one key stays active', async () => {
     await kw.rpc.createKeySet({ name: 'storm', algorithm: 'ES256', kidScheme: 0 });
     const results = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => kw.rpc.rotate({ keySet: 'storm', reason: `r${i}` })),
+      Array.from({ length: 5 }, (_, i) => kw.rpc.rotate({ keySet: 'storm', reason: `r${i}`, mode: IMMEDIATE })),
     );
     const { keys } = await kw.rpc.listKeys({ keySet: 'storm' });
     expect(keys).toHaveLength(6);
@@ -278,7 +281,7 @@ describe('authentication', () => {
       kw.rpc.getKeySet({ name: 'default' }, token),
       kw.rpc.sign({ keySet: 'default', claimsJson: '{}' }, token),
       kw.rpc.getJwks({ keySet: 'default' }, token),
-      kw.rpc.rotate({ keySet: 'default', reason: '' }, token),
+      kw.rpc.rotate({ keySet: 'default', reason: '', mode: IMMEDIATE }, token),
       kw.rpc.listKeys({ keySet: 'default' }, token),
       kw.rpc.createKeySet({ name: 'intruder', algorithm: 'ES256', kidScheme: 0 }, token),
     ];

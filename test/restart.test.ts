@@ -1,9 +1,12 @@
 // @vitest-environment node
 // Keys survive a restart, and a restart with the wrong master key is refused rather than papered over.
+import { RotationMode } from '@keyward/proto/keyward/v1';
 import { jwtVerify, createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { newMasterKey, startTestKeyward } from './support/keyward.js';
+
+const IMMEDIATE = RotationMode.ROTATION_MODE_IMMEDIATE;
 
 let database: TestDatabase;
 
@@ -19,7 +22,7 @@ it('serves the same keys, JWKS bytes and signer after a restart', async () => {
   const masterKey = newMasterKey();
   const first = await startTestKeyward({ databaseUrl: database.url, masterKey });
   await first.rpc.createKeySet({ name: 'durable', algorithm: 'RS256', kidScheme: 0 });
-  await first.rpc.rotate({ keySet: 'durable', reason: 'before restart' });
+  await first.rpc.rotate({ keySet: 'durable', reason: 'before restart', mode: IMMEDIATE });
   const before = await first.rpc.getJwks({ keySet: 'durable' });
   const token = await first.rpc.sign({ keySet: 'durable', claimsJson: '{"sub":"s"}' });
   await first.stop();

@@ -1,9 +1,12 @@
 // @vitest-environment node
 // From an external client's point of view: tokens signed before a rotation keep verifying against
 // the served JWKS, and a client holding a remote JWKS picks up the new kid.
+import { RotationMode } from '@keyward/proto/keyward/v1';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { expect, it } from 'vitest';
 import { useTestKeyward } from './support/keyward.js';
+
+const IMMEDIATE = RotationMode.ROTATION_MODE_IMMEDIATE;
 
 const kw = useTestKeyward();
 
@@ -18,7 +21,7 @@ it('keeps every earlier token verifiable across several rotations', async () => 
     tokens.push({ jws: signed.jws, round });
     // The new token verifies at once: jose refetches on an unknown kid.
     await expect(jwtVerify(signed.jws, jwks)).resolves.toMatchObject({ payload: { round } });
-    await kw.rpc.rotate({ keySet: 'chain', reason: `round ${round}` });
+    await kw.rpc.rotate({ keySet: 'chain', reason: `round ${round}`, mode: IMMEDIATE });
   }
   for (const { jws, round } of tokens) {
     await expect(jwtVerify(jws, jwks)).resolves.toMatchObject({ payload: { round } });

@@ -3,22 +3,37 @@ import type { AddressInfo } from 'node:net';
 import { ensureAdminToken } from './auth/admin-token.js';
 import { TokenAuthenticator } from './auth/authenticator.js';
 import type { Config } from './config/config.js';
+import { deriveSecret } from './crypto/derived-keys.js';
 import type { MasterKey } from './crypto/envelope.js';
 import { KeywardError } from './errors.js';
-import { closeGateway, createGateway, type GatewaySource } from './gateway/index.js';
+import { closeGateway, createGateway, staleWhileRevalidateSeconds, type GatewaySource } from './gateway/index.js';
 import { keyService } from './grpc/key-service.js';
 import { startGrpcServer, type GrpcServer } from './grpc/server.js';
 import { Keyring } from './keyring/keyring.js';
 import type { Logger } from './logging/logger.js';
 import { DEFAULT_KEY_SET } from './publication/urls.js';
+import { startScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { KeyManager } from './service/key-manager.js';
 import { checkMasterKey } from './service/master-key.js';
 import type { KeyStore } from './store/key-store.js';
 import { PrismaKeyStore } from './store/prisma-key-store.js';
+import { startChangeListener } from './sync/change-listener.js';
+import { clientHash } from './usage/client-hash.js';
+import { ClientSightings } from './usage/client-sightings.js';
+import { startPeriodicFlush, type PeriodicFlush } from './usage/flusher.js';
+import { SignatureCounter } from './usage/signature-counter.js';
 
 export type KeywardConfig = Pick<
   Config,
-  'host' | 'grpcPort' | 'httpPort' | 'publicUrl' | 'adminToken' | 'jwksMaxAgeSeconds'
+  | 'host'
+  | 'grpcPort'
+  | 'httpPort'
+  | 'publicUrl'
+  | 'adminToken'
+  | 'jwksMaxAgeSeconds'
+  | 'schedulerIntervalSeconds'
+  | 'reloadIntervalSeconds'
+  | 'usageFlushIntervalSeconds'
 >;
 
 export interface StartOptions {
@@ -27,6 +42,7 @@ export interface StartOptions {
   readonly databaseUrl: string;
   readonly masterKey: MasterKey;
   readonly logger: Logger;
+  /** Every lifecycle decision asks this for the time; tests move it. */
   readonly clock?: () => Date;
 }
 
@@ -36,26 +52,43 @@ export interface RunningKeyward {
   /** Set on the first start without KEYWARD_ADMIN_TOKEN: to be shown once. */
   readonly generatedAdminToken: string | undefined;
   readonly manager: KeyManager;
+  readonly scheduler: Scheduler;
+  /** Writes the in-memory signature counts and client sightings now. */
+  flushUsage(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const SHUTDOWN_GRACE_MS = 5_000;
 
-/** Wires the service together over a migrated database and starts both listeners. */
+interface Stoppable {
+  stop(): Promise<unknown>;
+}
+
+/** Wires the service together over a migrated database and starts its listeners and timers. */
 export async function startKeyward(options: StartOptions): Promise<RunningKeyward> {
   const { config, logger } = options;
   const clock = options.clock ?? (() => new Date());
   const store = new PrismaKeyStore({ databaseUrl: options.databaseUrl });
-  let grpc: GrpcServer | undefined;
-  let http: HttpServer | undefined;
+  // Stopped in reverse order of starting: listeners first, the store last.
+  const started: Stoppable[] = [{ stop: () => store.close() }];
+  const stopAll = async () => {
+    for (const part of started.reverse()) await part.stop().catch(() => undefined);
+  };
   try {
     await checkMasterKey(store, options.masterKey);
     const keyring = new Keyring();
+    const signatures = new SignatureCounter();
+    const sightings = new ClientSightings();
     const manager = new KeyManager({
       store,
       keyring,
       masterKey: options.masterKey,
       publicUrl: config.publicUrl,
+      policyContext: {
+        jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
+        staleWhileRevalidateSeconds: staleWhileRevalidateSeconds(config.jwksMaxAgeSeconds),
+      },
+      signatures,
       logger,
       clock,
     });
@@ -65,35 +98,75 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
     const admin = await ensureAdminToken(store, config.adminToken);
     const authenticator = new TokenAuthenticator(await store.listApiTokens());
 
-    grpc = await startGrpcServer(
-      keyService(manager, config.publicUrl, { authenticator, logger, clock }),
+    const listener = await startChangeListener({
+      databaseUrl: options.databaseUrl,
+      logger,
+      fullReloadIntervalMs: config.reloadIntervalSeconds * 1_000,
+      onChange: (notice) => ('keySet' in notice ? manager.reload(notice.keySet) : undefined),
+      onReconnect: () => manager.reloadAll(),
+      onFullReload: () => manager.reloadAll(),
+    });
+    started.push(listener);
+
+    const usage = startUsageFlush(store, signatures, sightings, options.masterKey, config, logger);
+    started.push(usage);
+
+    const scheduler = startScheduler({ manager, intervalMs: config.schedulerIntervalSeconds * 1_000, logger });
+    started.push(scheduler);
+
+    const grpc: GrpcServer = await startGrpcServer(
+      keyService({ manager, store, publicUrl: config.publicUrl }, { authenticator, logger, clock }),
       config.host,
       config.grpcPort,
     );
-    http = createGateway(gatewaySource(keyring, store), {
+    started.push({ stop: () => grpc.stop(SHUTDOWN_GRACE_MS) });
+
+    const http = createGateway(gatewaySource(keyring, store, sightings, clock), {
       jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
       onError: (error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'gateway error'),
     });
     const httpPort = await listen(http, config.host, config.httpPort);
+    started.push({ stop: () => closeGateway(http) });
 
-    const running = { grpc, http };
     return {
       grpcPort: grpc.port,
       httpPort,
       generatedAdminToken: admin.generated,
       manager,
+      scheduler,
+      flushUsage: () => usage.flushNow(),
       stop: async () => {
-        await Promise.all([running.grpc.stop(SHUTDOWN_GRACE_MS), closeGateway(running.http)]);
-        await store.close();
+        await stopAll();
         logger.info('keyward stopped');
       },
     };
   } catch (error) {
-    await grpc?.stop(0);
-    if (http !== undefined) await closeGateway(http);
-    await store.close();
+    await stopAll();
     throw error;
   }
+}
+
+function startUsageFlush(
+  store: KeyStore,
+  signatures: SignatureCounter,
+  sightings: ClientSightings,
+  masterKey: MasterKey,
+  config: KeywardConfig,
+  logger: Logger,
+): PeriodicFlush {
+  const sightingSecret = deriveSecret(masterKey, 'jwks-client-sightings');
+  return startPeriodicFlush({
+    intervalMs: config.usageFlushIntervalSeconds * 1_000,
+    logger,
+    flush: async () => {
+      await store.recordSignatures(signatures.drain());
+      const batch = sightings.drain((client) => clientHash(sightingSecret, client));
+      if (batch.droppedSinceLastDrain > 0) {
+        logger.warn({ dropped: batch.droppedSinceLastDrain }, 'too many distinct JWKS clients; some were not counted');
+      }
+      await store.recordSightings(batch.sightings);
+    },
+  });
 }
 
 async function ensureDefaultKeySet(manager: KeyManager): Promise<void> {
@@ -114,10 +187,13 @@ async function ensureDefaultKeySet(manager: KeyManager): Promise<void> {
   }
 }
 
-function gatewaySource(keyring: Keyring, store: KeyStore): GatewaySource {
+function gatewaySource(keyring: Keyring, store: KeyStore, sightings: ClientSightings, clock: () => Date): GatewaySource {
   return {
     jwks: (name) => keyring.get(name)?.jwks,
     discovery: (name) => keyring.get(name)?.discovery,
+    // Only in memory, and hashed before it is stored: see usage/client-sightings.ts.
+    jwksServed: (name, request) =>
+      sightings.record(name, `${request.socket.remoteAddress ?? ''}\n${request.headers['user-agent'] ?? ''}`, clock()),
     readiness: async () => {
       if (!keyring.loaded) return { ready: false, reason: 'keys are not loaded yet' };
       try {

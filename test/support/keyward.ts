@@ -59,6 +59,8 @@ export interface StartTestKeywardOptions {
   readonly masterKey?: MasterKey;
   readonly adminToken?: string;
   readonly jwksMaxAgeSeconds?: number;
+  readonly schedulerIntervalSeconds?: number;
+  readonly reloadIntervalSeconds?: number;
   readonly clock?: () => Date;
 }
 
@@ -83,6 +85,11 @@ export async function startTestKeyward(options: StartTestKeywardOptions): Promis
       publicUrl: 'http://issuer.test',
       adminToken: options.adminToken ?? TEST_ADMIN_TOKEN,
       jwksMaxAgeSeconds: options.jwksMaxAgeSeconds ?? 300,
+      // Tests drive the scheduler and the usage flush themselves (running.scheduler.tick(),
+      // running.flushUsage()); the timers only matter for tests that ask for them.
+      schedulerIntervalSeconds: options.schedulerIntervalSeconds ?? 3_600,
+      reloadIntervalSeconds: options.reloadIntervalSeconds ?? 3_600,
+      usageFlushIntervalSeconds: 3_600,
     },
     databaseUrl: options.databaseUrl,
     masterKey,

@@ -18,6 +18,11 @@ export const RPC_PERMISSIONS: Readonly<Record<KeyServiceMethod, Permission>> = {
   getJwks: 'read',
   rotate: 'admin',
   listKeys: 'read',
+  revokeKey: 'admin',
+  updateKeySetPolicy: 'admin',
+  listEvents: 'read',
+  getKeyTimeline: 'read',
+  getRotationReadiness: 'read',
 };
 
 // Scoped tokens and staff roles extend this; today every principal is an admin.

@@ -25,6 +25,9 @@ describe('loadConfig', () => {
       masterKey: { kind: 'none' },
       adminToken: undefined,
       jwksMaxAgeSeconds: 300,
+      schedulerIntervalSeconds: 5,
+      reloadIntervalSeconds: 30,
+      usageFlushIntervalSeconds: 10,
       logLevel: 'info',
     });
     expect(config.dataDir).toMatch(/\/\.keyward$/);
@@ -41,6 +44,9 @@ describe('loadConfig', () => {
       KEYWARD_MASTER_KEY: KEY,
       KEYWARD_ADMIN_TOKEN: 'a'.repeat(32),
       KEYWARD_JWKS_MAX_AGE: '60',
+      KEYWARD_SCHEDULER_INTERVAL: '2',
+      KEYWARD_RELOAD_INTERVAL: '20',
+      KEYWARD_USAGE_FLUSH_INTERVAL: '3',
       KEYWARD_LOG_LEVEL: 'warn',
     });
     expect(config).toEqual({
@@ -53,6 +59,9 @@ describe('loadConfig', () => {
       masterKey: { kind: 'value', base64: KEY },
       adminToken: 'a'.repeat(32),
       jwksMaxAgeSeconds: 60,
+      schedulerIntervalSeconds: 2,
+      reloadIntervalSeconds: 20,
+      usageFlushIntervalSeconds: 3,
       logLevel: 'warn',
     });
   });

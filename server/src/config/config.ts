@@ -15,6 +15,12 @@ export interface Config {
   /** Never logged. */
   readonly adminToken: string | undefined;
   readonly jwksMaxAgeSeconds: number;
+  /** How often each replica's scheduler looks for due lifecycle steps. */
+  readonly schedulerIntervalSeconds: number;
+  /** How often each replica reloads every key set, in case a change notification was missed. */
+  readonly reloadIntervalSeconds: number;
+  /** How often signature counts and JWKS client sightings are written from memory. */
+  readonly usageFlushIntervalSeconds: number;
   readonly logLevel: LogLevel;
 }
 
@@ -64,16 +70,16 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`KEYWARD_PUBLIC_URL must be an http(s) URL without query or fragment, got "${publicUrl}"`);
   }
 
-  const maxAgeRaw = read('KEYWARD_JWKS_MAX_AGE');
-  let jwksMaxAgeSeconds = 300;
-  if (maxAgeRaw !== undefined) {
-    const value = Number(maxAgeRaw);
-    if (!/^\d+$/.test(maxAgeRaw) || value > 86_400) {
-      problems.push(`KEYWARD_JWKS_MAX_AGE must be whole seconds from 0 to 86400, got "${maxAgeRaw}"`);
-    } else {
-      jwksMaxAgeSeconds = value;
+  const seconds = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`${name} must be whole seconds from ${min} to ${max}, got "${raw}"`);
+      return fallback;
     }
-  }
+    return value;
+  };
 
   const masterKeyValue = read('KEYWARD_MASTER_KEY');
   const masterKeyFile = read('KEYWARD_MASTER_KEY_FILE');
@@ -115,7 +121,10 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     masterKey,
     adminToken,
-    jwksMaxAgeSeconds,
+    jwksMaxAgeSeconds: seconds('KEYWARD_JWKS_MAX_AGE', 300, 0, 86_400),
+    schedulerIntervalSeconds: seconds('KEYWARD_SCHEDULER_INTERVAL', 5, 1, 3_600),
+    reloadIntervalSeconds: seconds('KEYWARD_RELOAD_INTERVAL', 30, 1, 86_400),
+    usageFlushIntervalSeconds: seconds('KEYWARD_USAGE_FLUSH_INTERVAL', 10, 1, 3_600),
     logLevel,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -9,8 +9,12 @@ const MAX_STALE_WHILE_REVALIDATE_SECONDS = 60;
  * must be published for at least max-age + stale-while-revalidate before it signs anything (so every
  * cache has seen it), and a long swr would stretch every rotation's pre-publish period.
  */
+export function staleWhileRevalidateSeconds(maxAgeSeconds: number): number {
+  return Math.min(maxAgeSeconds, MAX_STALE_WHILE_REVALIDATE_SECONDS);
+}
+
 export function documentCacheControl(maxAgeSeconds: number): string {
-  const staleWhileRevalidate = Math.min(maxAgeSeconds, MAX_STALE_WHILE_REVALIDATE_SECONDS);
+  const staleWhileRevalidate = staleWhileRevalidateSeconds(maxAgeSeconds);
   return (
     `public, max-age=${maxAgeSeconds}, stale-while-revalidate=${staleWhileRevalidate}, ` +
     `stale-if-error=${STALE_IF_ERROR_SECONDS}`

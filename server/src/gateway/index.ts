@@ -2,3 +2,4 @@
 
 export { closeGateway, createGateway } from './server.js';
 export type { GatewayOptions, GatewaySource, PreparedDocument } from './source.js';
+export { staleWhileRevalidateSeconds } from './cache-control.js';

@@ -6,5 +6,10 @@ import type { GatewaySource } from './source.js';
 export const JWKS_CONTENT_TYPE = 'application/jwk-set+json';
 
 export function createJwksEndpoint(source: GatewaySource, cacheControl: string): DocumentEndpoint {
-  return new DocumentEndpoint(JWKS_CONTENT_TYPE, cacheControl, (keySet) => source.jwks(keySet));
+  return new DocumentEndpoint(
+    JWKS_CONTENT_TYPE,
+    cacheControl,
+    (keySet) => source.jwks(keySet),
+    source.jwksServed === undefined ? undefined : (keySet, req) => source.jwksServed?.(keySet, req),
+  );
 }

@@ -1,5 +1,7 @@
 // The gateway's contract with the rest of the service: it only serves what the source prepared.
 
+import type { IncomingMessage } from 'node:http';
+
 /** Bytes prepared once per change; `etag` is a quoted strong ETag, e.g. "\"abc\"". */
 export interface PreparedDocument {
   readonly body: Buffer;
@@ -11,6 +13,11 @@ export interface GatewaySource {
   jwks(keySet: string): PreparedDocument | undefined;
   /** The OpenID discovery document of a key set, or undefined. */
   discovery(keySet: string): PreparedDocument | undefined;
+  /**
+   * Optional: a client received a key set's current JWKS (200 or 304). Called on the hot path:
+   * it must be cheap and must not throw.
+   */
+  jwksServed?(keySet: string, request: IncomingMessage): void;
   /** True once keys are loaded and the database answers; a short reason otherwise. */
   readiness(): Promise<{ ready: true } | { ready: false; reason: string }>;
 }

@@ -1,16 +1,29 @@
 import type { KeyServiceServer } from '@keyward/proto/keyward/v1';
 import type { KeyManager } from '../service/key-manager.js';
+import type { KeyStore } from '../store/key-store.js';
 import { createKeySet } from './handlers/create-key-set.js';
 import { getJwks } from './handlers/get-jwks.js';
 import { getKeySet } from './handlers/get-key-set.js';
+import { getKeyTimeline } from './handlers/get-key-timeline.js';
+import { getRotationReadiness } from './handlers/get-rotation-readiness.js';
+import { listEvents } from './handlers/list-events.js';
 import { listKeySets } from './handlers/list-key-sets.js';
 import { listKeys } from './handlers/list-keys.js';
+import { revokeKey } from './handlers/revoke-key.js';
 import { rotate } from './handlers/rotate.js';
 import { sign } from './handlers/sign.js';
+import { updateKeySetPolicy } from './handlers/update-key-set-policy.js';
 import { unary, type RpcContext } from './unary.js';
 
+export interface KeyServiceDeps {
+  readonly manager: KeyManager;
+  readonly store: KeyStore;
+  readonly publicUrl: string;
+}
+
 /** keyward.v1.KeyService: each RPC is its handler behind the shared auth-and-errors adapter. */
-export function keyService(manager: KeyManager, publicUrl: string, context: RpcContext): KeyServiceServer {
+export function keyService(deps: KeyServiceDeps, context: RpcContext): KeyServiceServer {
+  const { manager, store, publicUrl } = deps;
   return {
     createKeySet: unary('createKeySet', context, (request, principal) =>
       createKeySet(manager, publicUrl, request, principal),
@@ -21,5 +34,12 @@ export function keyService(manager: KeyManager, publicUrl: string, context: RpcC
     getJwks: unary('getJwks', context, (request) => getJwks(manager, request)),
     rotate: unary('rotate', context, (request, principal) => rotate(manager, request, principal)),
     listKeys: unary('listKeys', context, (request) => listKeys(manager, request)),
+    revokeKey: unary('revokeKey', context, (request, principal) => revokeKey(manager, request, principal)),
+    updateKeySetPolicy: unary('updateKeySetPolicy', context, (request, principal) =>
+      updateKeySetPolicy(manager, publicUrl, request, principal),
+    ),
+    listEvents: unary('listEvents', context, (request) => listEvents(store, request)),
+    getKeyTimeline: unary('getKeyTimeline', context, (request) => getKeyTimeline(manager, request)),
+    getRotationReadiness: unary('getRotationReadiness', context, (request) => getRotationReadiness(manager, request)),
   };
 }

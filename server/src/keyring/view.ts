@@ -12,6 +12,8 @@ export interface KeySetView {
   /** Oldest first; public metadata only (sealed material is dropped once the signer exists). */
   readonly keys: readonly KeyRecord[];
   readonly signer: Signer | undefined;
+  /** Row id of the signer's key, for counting its signatures. */
+  readonly signingKeyId: string | undefined;
   readonly jwks: PublishedDocument;
   readonly discovery: PublishedDocument;
 }
@@ -26,6 +28,7 @@ export function buildKeySetView(snapshot: KeySetSnapshot, master: MasterKey, pub
     keySet: snapshot.keySet,
     keys,
     signer,
+    signingKeyId: active?.id,
     jwks: buildJwks(keys),
     discovery: buildDiscovery(snapshot.keySet, keys, publicUrl),
   };

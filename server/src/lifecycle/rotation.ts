@@ -1,46 +1,67 @@
 import { KeywardError } from '../errors.js';
-import type { KeyState, KeyUse } from './states.js';
-import { assertTransition } from './transitions.js';
+import type { KeyFacts, KeySetFacts } from './facts.js';
+import { signingKeys } from './facts.js';
+import { transition, type Change, type Plan } from './plan.js';
 
-/** What the rules need to know about a key: no key material, no storage handles. */
-export interface KeyFacts {
-  readonly kid: string;
-  readonly use: KeyUse;
-  readonly state: KeyState;
-}
+export type RotationMode = 'SCHEDULED' | 'IMMEDIATE';
 
-export interface Transition {
-  readonly kid: string;
-  readonly from: KeyState;
-  readonly to: KeyState;
-  readonly at: Date;
-}
-
-export interface RotationPlan {
-  /** Applied in order, before the new key is stored: the old signer steps down first. */
-  readonly transitions: readonly Transition[];
-  readonly newKeyState: KeyState;
-  readonly previousKid: string | undefined;
+export interface RotationPlan extends Plan {
+  /** Set when a scheduled rotation found one already under way: nothing new is created. */
+  readonly existingPendingKid: string | undefined;
 }
 
 /**
- * Immediate rotation: the new key signs at once and the previous signer stays published as
- * RETIRED, so tokens it signed keep verifying.
+ * SCHEDULED publishes a PENDING successor that the scheduler activates once the pre-publish period
+ * has passed; asking again while one is pending returns that one (rotation storms create one key).
+ * IMMEDIATE makes a successor sign now: the pending one when there is one (clients may already
+ * hold it), else a new key that clients with a cached JWKS will not know until they refresh.
  */
-export function planImmediateRotation(keys: readonly KeyFacts[], use: KeyUse, now: Date): RotationPlan {
-  const active = keys.filter((key) => key.use === use && key.state === 'ACTIVE');
-  if (active.length > 1) {
-    // The database's partial unique index makes this unreachable; refuse rather than guess.
-    throw new KeywardError('FAILED_PRECONDITION', `key set has ${active.length} active ${use} keys`);
+export function planRotation(facts: KeySetFacts, mode: RotationMode, now: Date): RotationPlan {
+  const { active, pending } = signingKeys(facts);
+  if (mode === 'SCHEDULED') {
+    if (pending !== undefined) return { event: 'key.published', changes: [], existingPendingKid: pending.kid };
+    return { event: 'key.published', changes: [{ kind: 'create', state: 'PENDING', at: now }], existingPendingKid: undefined };
   }
-  const previous = active[0];
-  if (previous === undefined) {
-    return { transitions: [], newKeyState: 'ACTIVE', previousKid: undefined };
+  return { ...promotion(active, pending, now, now), existingPendingKid: undefined };
+}
+
+/** The successor signs from `at`; the current signer retires no earlier than its last signature. */
+export function promotion(active: KeyFacts | undefined, pending: KeyFacts | undefined, at: Date, now: Date): Plan {
+  const changes: Change[] = [];
+  if (active !== undefined) {
+    // A replica that had not yet heard of the promotion may have signed after `at`: the grace
+    // period then runs from that signature, never from before it.
+    const retiredAt = active.lastSignedAt !== null && active.lastSignedAt > at ? minDate(active.lastSignedAt, now) : at;
+    changes.push(transition(active.kid, 'ACTIVE', 'RETIRED', retiredAt));
   }
-  assertTransition(previous.kid, 'ACTIVE', 'RETIRED');
-  return {
-    transitions: [{ kid: previous.kid, from: 'ACTIVE', to: 'RETIRED', at: now }],
-    newKeyState: 'ACTIVE',
-    previousKid: previous.kid,
-  };
+  changes.push(
+    pending === undefined ? { kind: 'create', state: 'ACTIVE', at } : transition(pending.kid, 'PENDING', 'ACTIVE', at),
+  );
+  return { event: active === undefined ? 'key.activated' : 'key.rotated', changes };
+}
+
+/**
+ * Revocation unpublishes at once. Revoking the signer promotes a replacement at once: the pending
+ * key when there is one, else a new key.
+ */
+export function planRevocation(facts: KeySetFacts, kid: string, now: Date): Plan {
+  const key = facts.keys.find((candidate) => candidate.kid === kid);
+  if (key === undefined) throw new KeywardError('NOT_FOUND', `key ${kid} does not exist`);
+  if (key.state === 'REVOKED') throw new KeywardError('FAILED_PRECONDITION', `key ${kid} is already revoked`);
+  if (key.state === 'EXPIRED' || key.state === 'DESTROYED') {
+    throw new KeywardError(
+      'FAILED_PRECONDITION',
+      `key ${kid} is ${key.state}: it is no longer published and cannot sign, so there is nothing to revoke`,
+    );
+  }
+  const revoke = transition(kid, key.state, 'REVOKED', now);
+  if (key.state !== 'ACTIVE') return { event: 'key.revoked', changes: [revoke] };
+  const { pending } = signingKeys(facts);
+  const successor =
+    pending === undefined ? ({ kind: 'create', state: 'ACTIVE', at: now } as const) : transition(pending.kid, 'PENDING', 'ACTIVE', now);
+  return { event: 'key.revoked', changes: [revoke, successor] };
+}
+
+function minDate(a: Date, b: Date): Date {
+  return a < b ? a : b;
 }

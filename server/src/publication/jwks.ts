@@ -3,6 +3,7 @@ import type { KeyState } from '../lifecycle/states.js';
 import { isPublished } from '../lifecycle/states.js';
 import type { KeyRecord } from '../store/records.js';
 import { publishJson, type PublishedDocument } from './document.js';
+import { withoutUndefined } from '../objects.js';
 
 /** A JWK as published: identification first, then the public key members, nothing else. */
 export interface PublishedJwk extends PublicJwk {
@@ -28,13 +29,9 @@ export function publishedKeys(keys: readonly KeyRecord[]): KeyRecord[] {
 export function publishedJwk(key: KeyRecord): PublishedJwk {
   const { kty, crv, n, e, x, y } = key.publicJwk;
   // Explicit member list: whatever else a stored JWK might carry is never published.
-  return dropUndefined({ kty, kid: key.kid, use: key.use, alg: key.alg, n, e, crv, x, y });
+  return withoutUndefined({ kty, kid: key.kid, use: key.use, alg: key.alg, n, e, crv, x, y });
 }
 
 export function buildJwks(keys: readonly KeyRecord[]): PublishedDocument {
   return publishJson({ keys: publishedKeys(keys).map(publishedJwk) });
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { defaultPolicy } from '../lifecycle/policy.js';
 import type { KeyState } from '../lifecycle/states.js';
 import type { KeyRecord, KeySetRecord } from '../store/records.js';
 import { buildDiscovery } from './discovery.js';
@@ -8,11 +9,10 @@ import { buildJwks } from './jwks.js';
 const KEY_SET: KeySetRecord = {
   id: 'ks',
   name: 'web',
-  algorithm: 'ES256',
-  rsaModulusBits: null,
   kidScheme: 'jwk-thumbprint',
   issuer: null,
   createdAt: new Date(0),
+  policy: defaultPolicy('ES256', undefined, { jwksMaxAgeSeconds: 300, staleWhileRevalidateSeconds: 60 }),
 };
 
 function key(kid: string, state: KeyState, createdAt: number, alg: KeyRecord['alg'] = 'ES256'): KeyRecord {
@@ -27,6 +27,11 @@ function key(kid: string, state: KeyState, createdAt: number, alg: KeyRecord['al
     createdAt: new Date(createdAt),
     activatedAt: null,
     retiredAt: null,
+    expiredAt: null,
+    revokedAt: null,
+    destroyedAt: null,
+    revocationReason: null,
+    lastSignedAt: null,
     sealed: null,
   };
 }

@@ -5,12 +5,22 @@ export const MAX_CLAIMS_BYTES = 64 * 1024;
 const STRING_CLAIMS = ['iss', 'sub', 'jti'] as const;
 const NUMERIC_DATE_CLAIMS = ['exp', 'nbf', 'iat'] as const;
 
+/** The key set's bound on token lifetime, which its grace period is sized to cover. */
+export interface TokenLifetime {
+  readonly maxSeconds: number;
+  /** An `exp` beyond the bound: refuse the request, or lower `exp` to the bound. */
+  readonly excess: 'refuse' | 'clamp';
+}
+
 /**
  * Turns the caller's claims into the JWT payload bytes. The claims are re-serialized rather than
  * passed through, so verifiers never see duplicate members or odd encodings that different JSON
  * parsers might read differently.
+ *
+ * Every token gets an `exp` within the key set's max_token_ttl: a token without one would outlive
+ * the grace period of the key that signed it.
  */
-export function prepareClaims(claimsJson: string, now: Date): Buffer {
+export function prepareClaims(claimsJson: string, now: Date, lifetime: TokenLifetime): Buffer {
   const size = Buffer.byteLength(claimsJson, 'utf8');
   if (size > MAX_CLAIMS_BYTES) {
     throw invalidArgument('claims_json', `is ${size} bytes; the limit is ${MAX_CLAIMS_BYTES}`);
@@ -26,7 +36,20 @@ export function prepareClaims(claimsJson: string, now: Date): Buffer {
   }
   const record = claims as Record<string, unknown>;
   checkRegisteredClaims(record);
-  if (!Object.hasOwn(record, 'iat')) record.iat = Math.floor(now.getTime() / 1000);
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  if (!Object.hasOwn(record, 'iat')) record.iat = nowSeconds;
+  const latestExp = nowSeconds + lifetime.maxSeconds;
+  if (!Object.hasOwn(record, 'exp')) {
+    record.exp = latestExp;
+  } else if ((record.exp as number) > latestExp) {
+    if (lifetime.excess === 'refuse') {
+      throw invalidArgument(
+        'claims_json.exp',
+        `is ${(record.exp as number) - nowSeconds}s from now; this key set's max_token_ttl is ${lifetime.maxSeconds}s`,
+      );
+    }
+    record.exp = latestExp;
+  }
   return Buffer.from(JSON.stringify(record), 'utf8');
 }
 

@@ -1,16 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { resolveKeyParams } from '../crypto/algorithms.js';
 import type { MasterKey } from '../crypto/envelope.js';
 import { invalidArgument, KeywardError } from '../errors.js';
 import type { Keyring } from '../keyring/keyring.js';
 import { buildKeySetView, type KeySetView } from '../keyring/view.js';
-import { planImmediateRotation } from '../lifecycle/rotation.js';
+import type { Plan } from '../lifecycle/plan.js';
+import { defaultPolicy, type PolicyContext } from '../lifecycle/policy.js';
+import { planRevocation, planRotation, type RotationMode, type RotationPlan } from '../lifecycle/rotation.js';
+import { nextDuePlan } from '../lifecycle/schedule.js';
 import type { Logger } from '../logging/logger.js';
-import type { KeyStore } from '../store/key-store.js';
-import type { KeyRecord, KeySetRecord, KidScheme } from '../store/records.js';
+import type { ChangeOutcome, KeyStore } from '../store/key-store.js';
+import type { KeyRecord, KeySetRecord, KeySetSnapshot, KidScheme } from '../store/records.js';
+import type { SignatureCounter } from '../usage/signature-counter.js';
 import { MAX_CLAIMS_BYTES, prepareClaims } from './claims.js';
+import { factsOf } from './facts.js';
 import { mintKey } from './mint-key.js';
 import { validateKeySetName } from './names.js';
+import { needsNewKey, planToWrite } from './plan-write.js';
+import { applyPolicyPatch, type PolicyPatch } from './policy-patch.js';
+import { readinessOf, type Readiness } from './readiness.js';
 import { validateIssuer, validateReason, validateTyp } from './request-values.js';
 
 export interface CreateKeySetInput {
@@ -19,6 +26,7 @@ export interface CreateKeySetInput {
   readonly issuer: string | undefined;
   readonly rsaModulusBits: number | undefined;
   readonly kidScheme: KidScheme;
+  readonly policy?: PolicyPatch;
 }
 
 export type SignContent = { readonly claimsJson: string } | { readonly payload: Buffer };
@@ -29,9 +37,22 @@ export interface SignResult {
   readonly alg: string;
 }
 
-export interface RotateResult {
-  readonly newKey: KeyRecord;
-  readonly previousKid: string | undefined;
+export interface LifecycleResult<P extends Plan = Plan> {
+  /** What the rules decided on the locked state; undefined when nothing was due. */
+  readonly plan: P | undefined;
+  /** The key the plan created, if it created one. */
+  readonly created: KeyRecord | undefined;
+  readonly outcome: ChangeOutcome;
+  /** The key set after the change. */
+  readonly view: KeySetView;
+}
+
+export interface RevocationResult {
+  readonly revoked: KeyRecord;
+  /** The key that signs now, when the revoked key was the signer. */
+  readonly replacement: KeyRecord | undefined;
+  /** False when no key was pending and the replacement signs without having been published first. */
+  readonly replacementWasPublished: boolean;
 }
 
 export interface KeyManagerDeps {
@@ -39,23 +60,51 @@ export interface KeyManagerDeps {
   readonly keyring: Keyring;
   readonly masterKey: MasterKey;
   readonly publicUrl: string;
+  readonly policyContext: PolicyContext;
+  readonly signatures: SignatureCounter;
   readonly logger: Logger;
   readonly clock: () => Date;
 }
 
+// A plan is recomputed on the locked state; if that needs a key the first look did not, it is
+// minted and the change tried again. Twice is enough unless something is very wrong.
+const MAX_PLAN_ATTEMPTS = 3;
+
 /**
  * The service's use cases. Reads and signing are served from the keyring; every change is decided
- * by the lifecycle rules, written by the store in one transaction, then reloaded into the keyring.
+ * by the lifecycle rules on the locked current state, written by the store in one transaction,
+ * then reloaded into the keyring (and, through the store's notification, into every replica's).
  */
 export class KeyManager {
   constructor(private readonly deps: KeyManagerDeps) {}
 
+  get policyContext(): PolicyContext {
+    return this.deps.policyContext;
+  }
+
   /** Loads every key set into memory; a key that cannot be decrypted stops the start. */
   async loadAll(): Promise<void> {
     const snapshots = await this.deps.store.listKeySets();
-    this.deps.keyring.replaceAll(
-      snapshots.map((snapshot) => buildKeySetView(snapshot, this.deps.masterKey, this.deps.publicUrl)),
-    );
+    this.deps.keyring.replaceAll(snapshots.map((snapshot) => this.#viewOf(snapshot)));
+  }
+
+  /** The safety net for missed notifications: a failure keeps serving what is loaded. */
+  async reloadAll(): Promise<void> {
+    try {
+      await this.loadAll();
+    } catch (error) {
+      this.deps.logger.warn({ err: describe(error) }, 'full reload failed; serving the keys already loaded');
+    }
+  }
+
+  /** Re-reads one key set after a change; a failure keeps serving the previous view. */
+  async reload(name: string): Promise<void> {
+    try {
+      const snapshot = await this.deps.store.findKeySet(name);
+      if (snapshot !== undefined) this.deps.keyring.put(this.#viewOf(snapshot));
+    } catch (error) {
+      this.deps.logger.warn({ keySet: name, err: describe(error) }, 'reload after change failed; serving the previous keys');
+    }
   }
 
   view(name: string): KeySetView {
@@ -68,20 +117,20 @@ export class KeyManager {
     return this.deps.keyring.list();
   }
 
+  now(): Date {
+    return this.deps.clock();
+  }
+
   async createKeySet(input: CreateKeySetInput, actor: string): Promise<KeySetView> {
     const name = validateKeySetName(input.name);
-    const params = resolveKeyParams(input.algorithm, input.rsaModulusBits);
+    const base = defaultPolicy(input.algorithm, input.rsaModulusBits, this.deps.policyContext);
+    if (input.policy?.algorithm !== undefined && input.policy.algorithm !== base.algorithm) {
+      throw invalidArgument('policy.algorithm', 'must be left unset or equal `algorithm`');
+    }
+    const policy = applyPolicyPatch(base, input.policy ?? {}, this.deps.policyContext);
     const issuer = input.issuer === undefined ? null : validateIssuer(input.issuer);
     const now = this.deps.clock();
-    const keySet: KeySetRecord = {
-      id: randomUUID(),
-      name,
-      algorithm: params.alg,
-      rsaModulusBits: params.rsaModulusBits ?? null,
-      kidScheme: input.kidScheme,
-      issuer,
-      createdAt: now,
-    };
+    const keySet: KeySetRecord = { id: randomUUID(), name, kidScheme: input.kidScheme, issuer, createdAt: now, policy };
     const firstKey = await mintKey(keySet, 'ACTIVE', now, this.deps.masterKey);
     await this.deps.store.createKeySet(keySet, firstKey, {
       kid: firstKey.kid,
@@ -89,73 +138,155 @@ export class KeyManager {
       actor,
       reason: null,
       before: null,
-      after: { algorithm: keySet.algorithm, rsaModulusBits: keySet.rsaModulusBits, issuer, activeKid: firstKey.kid },
+      after: { policy, issuer, activeKid: firstKey.kid },
     });
-    this.deps.logger.info({ keySet: name, kid: firstKey.kid, alg: keySet.algorithm, actor }, 'key set created');
-    return this.#publish({ keySet, keys: [firstKey] });
+    this.deps.logger.info({ keySet: name, kid: firstKey.kid, alg: policy.algorithm, actor }, 'key set created');
+    const view = this.#viewOf({ keySet, keys: [firstKey] });
+    this.deps.keyring.put(view);
+    return view;
   }
 
-  async rotate(name: string, reason: string, actor: string): Promise<RotateResult> {
-    const current = this.view(name);
+  async rotate(name: string, mode: RotationMode, reason: string, actor: string): Promise<LifecycleResult<RotationPlan>> {
     const why = validateReason(reason);
-    const now = this.deps.clock();
-    const minted = await mintKey(current.keySet, 'ACTIVE', now, this.deps.masterKey);
-    let result: RotateResult | undefined;
-    await this.deps.store.rotate(name, (locked) => {
-      const plan = planImmediateRotation(locked.keys, 'sig', now);
-      const newKey = { ...minted, state: plan.newKeyState };
-      result = { newKey, previousKid: plan.previousKid };
-      return {
-        changes: plan.transitions,
-        newKey,
-        event: {
-          kid: newKey.kid,
-          type: 'key.rotated',
-          actor,
-          reason: why,
-          before: { activeKid: plan.previousKid ?? null },
-          after: { activeKid: newKey.kid },
-        },
-      };
-    });
-    if (result === undefined) throw new KeywardError('INTERNAL', 'rotation finished without a result');
-    this.deps.logger.info(
-      { keySet: name, kid: result.newKey.kid, previousKid: result.previousKid, actor },
-      'key set rotated',
+    const result = await this.#applyPlan(
+      name,
+      (state, now) => planRotation(factsOf(state.keySet, state.keys), mode, now),
+      { actor, reason: why },
     );
-    await this.reload(name);
+    this.deps.logger.info({ keySet: name, mode, kid: result.created?.kid, actor }, 'rotation requested');
     return result;
   }
 
+  async revoke(kid: string, reason: string, actor: string): Promise<RevocationResult> {
+    const why = validateReason(reason);
+    if (why === null) throw invalidArgument('reason', 'is required: say why the key is revoked');
+    const owner = this.list().find((view) => view.keys.some((key) => key.kid === kid));
+    if (owner === undefined) throw new KeywardError('NOT_FOUND', `key ${kid} does not exist`);
+    const name = owner.keySet.name;
+    const result = await this.#applyPlan(
+      name,
+      (state, now) => planRevocation(factsOf(state.keySet, state.keys), kid, now),
+      { actor, reason: why },
+    );
+    this.deps.logger.warn({ keySet: name, kid, actor }, 'key revoked');
+    const keyOf = (wanted: string | undefined) => result.view.keys.find((key) => key.kid === wanted);
+    const revoked = keyOf(kid);
+    if (revoked === undefined) throw new KeywardError('INTERNAL', `revoked key ${kid} vanished`);
+    const promoted = result.plan?.changes.find(
+      (change) => (change.kind === 'transition' && change.to === 'ACTIVE') || (change.kind === 'create' && change.state === 'ACTIVE'),
+    );
+    const replacement = promoted === undefined ? undefined : keyOf(result.view.signer?.kid);
+    return { revoked, replacement, replacementWasPublished: promoted?.kind === 'transition' };
+  }
+
+  async updatePolicy(name: string, patch: PolicyPatch, reason: string, actor: string): Promise<KeySetView> {
+    const why = validateReason(reason);
+    await this.deps.store.change(name, (current) => {
+      const policy = applyPolicyPatch(current.keySet.policy, patch, this.deps.policyContext);
+      return {
+        changes: [],
+        newKeys: [],
+        policy,
+        events: [
+          { kid: null, type: 'key_set.policy_updated', actor, reason: why, before: current.keySet.policy, after: policy },
+        ],
+      };
+    });
+    this.deps.logger.info({ keySet: name, actor }, 'key set policy updated');
+    await this.reload(name);
+    return this.view(name);
+  }
+
+  /**
+   * Applies the earliest lifecycle step due in a key set, if any, as the scheduler: only while
+   * holding the scheduler lock, so one replica acts however many run.
+   */
+  async runDueStep(name: string): Promise<ChangeOutcome> {
+    const { share } = await this.readiness(name);
+    const result = await this.#applyPlan(
+      name,
+      (state, now) => nextDuePlan(factsOf(state.keySet, state.keys), now, () => share),
+      { actor: 'scheduler', reason: null },
+      { asScheduler: true },
+    );
+    return result.outcome;
+  }
+
+  /** How many recently seen clients have fetched the pending key (undefined share: none pending). */
+  async readiness(name: string): Promise<Readiness> {
+    return readinessOf(this.view(name), this.deps.store, this.deps.clock());
+  }
+
   async sign(name: string, content: SignContent, typ: string | undefined): Promise<SignResult> {
-    const signer = this.view(name).signer;
-    if (signer === undefined) {
+    const view = this.view(name);
+    const signer = view.signer;
+    if (signer === undefined || view.signingKeyId === undefined) {
       throw new KeywardError('FAILED_PRECONDITION', `key set "${name}" has no active signing key`);
     }
+    const now = this.deps.clock();
     const isJwt = 'claimsJson' in content;
-    const payload = isJwt ? prepareClaims(content.claimsJson, this.deps.clock()) : content.payload;
+    const { maxTokenTtlSeconds, excessTtl } = view.keySet.policy;
+    const payload = isJwt
+      ? prepareClaims(content.claimsJson, now, { maxSeconds: maxTokenTtlSeconds, excess: excessTtl })
+      : content.payload;
     if (!isJwt && payload.length > MAX_CLAIMS_BYTES) {
       throw invalidArgument('payload', `is ${payload.length} bytes; the limit is ${MAX_CLAIMS_BYTES}`);
     }
     const header = typ === undefined ? (isJwt ? 'JWT' : undefined) : validateTyp(typ);
     const jws = await signer.sign(payload, header);
+    this.deps.signatures.record(view.signingKeyId, now);
     return { jws, kid: signer.kid, alg: signer.alg };
   }
 
-  /** Re-reads one key set after a change; a failure keeps serving the previous view. */
-  async reload(name: string): Promise<void> {
-    try {
-      const snapshot = await this.deps.store.findKeySet(name);
-      if (snapshot !== undefined) this.#publish(snapshot);
-    } catch (error) {
-      this.deps.logger.warn({ keySet: name, err: describe(error) }, 'reload after change failed; serving the previous keys');
+  /**
+   * Decides on the in-memory state (minting a key first when the plan needs one, outside any
+   * lock), then decides again on the locked state and writes that. The second decision is the one
+   * that counts; the first only spares the database when there is nothing to do and tells whether
+   * to spend time on key generation.
+   */
+  async #applyPlan<P extends Plan>(
+    name: string,
+    decide: (state: KeySetSnapshot, now: Date) => P | undefined,
+    context: { actor: string; reason: string | null },
+    options: { asScheduler?: boolean } = {},
+  ): Promise<LifecycleResult<P>> {
+    let minted: KeyRecord | undefined;
+    let mustMint = false;
+    for (let attempt = 0; attempt < MAX_PLAN_ATTEMPTS; attempt += 1) {
+      const current = this.view(name);
+      const preview = decide(current, this.deps.clock());
+      if (preview === undefined || preview.changes.length === 0) {
+        return { plan: preview, created: undefined, outcome: 'nothing-to-do', view: current };
+      }
+      if (minted === undefined && (mustMint || needsNewKey(preview))) {
+        minted = await mintKey(current.keySet, 'PENDING', this.deps.clock(), this.deps.masterKey);
+      }
+      let decided: { plan: P | undefined; created: KeyRecord | undefined } = { plan: undefined, created: undefined };
+      const outcome = await this.deps.store.change(
+        name,
+        (locked) => {
+          const plan = decide(locked, this.deps.clock());
+          decided = { plan, created: undefined };
+          if (plan === undefined || plan.changes.length === 0) return undefined;
+          if (needsNewKey(plan) && minted === undefined) {
+            mustMint = true;
+            return undefined;
+          }
+          const { write, created } = planToWrite(plan, { ...context, minted });
+          decided = { plan, created };
+          return write;
+        },
+        options,
+      );
+      if (outcome === 'nothing-to-do' && mustMint && minted === undefined) continue;
+      if (outcome === 'written') await this.reload(name);
+      return { ...decided, outcome, view: this.view(name) };
     }
+    throw new KeywardError('UNAVAILABLE', `key set "${name}" kept changing during the request; try again`);
   }
 
-  #publish(snapshot: Parameters<typeof buildKeySetView>[0]): KeySetView {
-    const view = buildKeySetView(snapshot, this.deps.masterKey, this.deps.publicUrl);
-    this.deps.keyring.put(view);
-    return view;
+  #viewOf(snapshot: KeySetSnapshot): KeySetView {
+    return buildKeySetView(snapshot, this.deps.masterKey, this.deps.publicUrl);
   }
 }
 

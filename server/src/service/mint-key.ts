@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { RsaModulusBits } from '../crypto/algorithms.js';
 import type { MasterKey } from '../crypto/envelope.js';
 import { jwkThumbprint, publicJwk } from '../crypto/jwk.js';
 import { generateKeyPair } from '../crypto/keygen.js';
@@ -12,22 +11,28 @@ import type { KeyRecord, KeySetRecord } from '../store/records.js';
  * slow RSA generation never holds a database lock. Only the sealed form leaves this function.
  */
 export async function mintKey(keySet: KeySetRecord, state: KeyState, now: Date, master: MasterKey): Promise<KeyRecord> {
+  const { algorithm, rsaModulusBits } = keySet.policy;
   const privateKey = await generateKeyPair({
-    alg: keySet.algorithm,
-    ...(keySet.rsaModulusBits === null ? {} : { rsaModulusBits: keySet.rsaModulusBits as RsaModulusBits }),
+    alg: algorithm,
+    ...(rsaModulusBits === null ? {} : { rsaModulusBits }),
   });
   const jwk = publicJwk(privateKey);
   const kid = keySet.kidScheme === 'random' ? randomBytes(16).toString('base64url') : jwkThumbprint(jwk);
   const identity = { keySetId: keySet.id, id: randomUUID(), kid };
   return {
     ...identity,
-    alg: keySet.algorithm,
+    alg: algorithm,
     use: 'sig',
     state,
     publicJwk: jwk,
     createdAt: now,
     activatedAt: state === 'ACTIVE' ? now : null,
     retiredAt: null,
+    expiredAt: null,
+    revokedAt: null,
+    destroyedAt: null,
+    revocationReason: null,
+    lastSignedAt: null,
     sealed: sealKey(identity, privateKey, master),
   };
 }

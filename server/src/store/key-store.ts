@@ -1,9 +1,11 @@
 // The one interface over persistent storage. Each write method is one transaction: a crash leaves
-// the old state or the new, never half.
+// the old state or the new, never half. Every committed change notifies the other replicas.
+import type { KeySetPolicy } from '../lifecycle/policy.js';
 import type { KeyState } from '../lifecycle/states.js';
 import type {
   ApiTokenRecord,
   KeyEventInput,
+  KeyEventRecord,
   KeyRecord,
   KeySetRecord,
   KeySetSnapshot,
@@ -14,13 +16,55 @@ export interface StateChange {
   readonly from: KeyState;
   readonly to: KeyState;
   readonly at: Date;
+  /** Recorded with the key when it is revoked. */
+  readonly reason?: string | null;
 }
 
-/** What a rotation writes, decided by the lifecycle rules from the locked current state. */
-export interface RotationWrite {
+/** What one decision writes, worked out by the lifecycle rules from the locked current state. */
+export interface KeySetWrite {
+  /** Applied in order: the signer steps down before its successor steps up. */
   readonly changes: readonly StateChange[];
-  readonly newKey: KeyRecord;
-  readonly event: KeyEventInput;
+  /** Inserted after the changes. */
+  readonly newKeys: readonly KeyRecord[];
+  readonly policy?: KeySetPolicy;
+  readonly events: readonly KeyEventInput[];
+}
+
+export interface ChangeOptions {
+  /**
+   * Only act while holding the scheduler's advisory lock (taken for the transaction); when another
+   * replica holds it, nothing is written and `change` resolves to 'not-leader'.
+   */
+  readonly asScheduler?: boolean;
+}
+
+export type ChangeOutcome = 'written' | 'nothing-to-do' | 'not-leader';
+
+export interface EventFilter {
+  readonly keySet?: string;
+  readonly kid?: string;
+  /** Only events with a smaller id (paging backwards). */
+  readonly beforeId?: bigint;
+  readonly limit: number;
+}
+
+export interface SignatureUsage {
+  readonly counts: readonly { keyId: string; minute: Date; count: number }[];
+  readonly lastSignedAt: readonly { keyId: string; at: Date }[];
+}
+
+export interface ClientSighting {
+  readonly keySet: string;
+  readonly clientHash: Buffer;
+  readonly firstSeen: Date;
+  readonly lastSeen: Date;
+}
+
+export interface ReadinessCounts {
+  /** Distinct clients whose latest fetch is at or after `since`. */
+  readonly seen: number;
+  /** Of those, the ones whose latest fetch is at or after `publishedAt`. */
+  readonly fetchedSince: number;
 }
 
 export interface KeyStore {
@@ -31,10 +75,20 @@ export interface KeyStore {
   createKeySet(keySet: KeySetRecord, firstKey: KeyRecord, event: KeyEventInput): Promise<void>;
 
   /**
-   * Locks the key set, hands its current state to `decide`, and applies what it returns, all in
-   * one transaction. NOT_FOUND when there is no such key set.
+   * Locks the key set, hands its current state to `decide`, and applies what it returns (nothing
+   * when it returns undefined), all in one transaction. NOT_FOUND when there is no such key set.
    */
-  rotate(keySetName: string, decide: (current: KeySetSnapshot) => RotationWrite): Promise<void>;
+  change(
+    keySetName: string,
+    decide: (current: KeySetSnapshot) => KeySetWrite | undefined,
+    options?: ChangeOptions,
+  ): Promise<ChangeOutcome>;
+
+  listEvents(filter: EventFilter): Promise<KeyEventRecord[]>;
+
+  recordSignatures(usage: SignatureUsage): Promise<void>;
+  recordSightings(sightings: readonly ClientSighting[]): Promise<void>;
+  readinessCounts(keySetName: string, since: Date, publishedAt: Date): Promise<ReadinessCounts>;
 
   listApiTokens(): Promise<ApiTokenRecord[]>;
   /** Inserts the token unless one with the same hash exists; true when it was inserted. */

@@ -1,28 +1,34 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { Algorithm } from '../crypto/algorithms.js';
-import type { PublicJwk } from '../crypto/jwk.js';
 import { KeywardError } from '../errors.js';
-import type { KeyState, KeyUse } from '../lifecycle/states.js';
+import { CHANGES_CHANNEL, encodeChangeNotice } from '../sync/channel.js';
 import { translateDatabaseError } from './database-errors.js';
 import { PrismaClient, type Prisma } from './generated/client.js';
-import type { KeyStore, RotationWrite } from './key-store.js';
 import type {
-  ApiTokenRecord,
-  KeyEventInput,
-  KeyRecord,
-  KeySetRecord,
-  KeySetSnapshot,
-  KidScheme,
-} from './records.js';
+  ChangeOptions,
+  ChangeOutcome,
+  ClientSighting,
+  EventFilter,
+  KeySetWrite,
+  KeyStore,
+  ReadinessCounts,
+  SignatureUsage,
+  StateChange,
+} from './key-store.js';
+import { keyRowData, keySetRowData, policyRowData, toEventRecord, toSnapshot } from './rows.js';
+import type { ApiTokenRecord, KeyEventInput, KeyEventRecord, KeyRecord, KeySetRecord, KeySetSnapshot } from './records.js';
 
-type KeySetRow = Prisma.KeySetGetPayload<{ include: { keys: true } }>;
-type KeyRow = KeySetRow['keys'][number];
+type Transaction = Prisma.TransactionClient;
 
 export interface PrismaKeyStoreOptions {
   readonly databaseUrl: string;
   /** How long a write waits for a connection before the database counts as unavailable. */
   readonly connectTimeoutMs?: number;
 }
+
+// Any fixed number unlikely to collide with another application's advisory locks.
+const SCHEDULER_LOCK = 0x6b657977; // "keyw"
+
+const keysOldestFirst = { orderBy: [{ createdAt: 'asc' as const }, { kid: 'asc' as const }] };
 
 export class PrismaKeyStore implements KeyStore {
   readonly #prisma: InstanceType<typeof PrismaClient>;
@@ -51,57 +57,121 @@ export class PrismaKeyStore implements KeyStore {
   }
 
   async createKeySet(keySet: KeySetRecord, firstKey: KeyRecord, event: KeyEventInput): Promise<void> {
-    const alreadyExists = () =>
-      new KeywardError('ALREADY_EXISTS', `key set "${keySet.name}" already exists`);
+    const alreadyExists = () => new KeywardError('ALREADY_EXISTS', `key set "${keySet.name}" already exists`);
     await this.#run(
       () =>
         this.#prisma.$transaction(async (tx) => {
-          await tx.keySet.create({
-            data: {
-              id: keySet.id,
-              name: keySet.name,
-              algorithm: keySet.algorithm,
-              rsaModulusBits: keySet.rsaModulusBits,
-              kidScheme: keySet.kidScheme,
-              issuer: keySet.issuer,
-              createdAt: keySet.createdAt,
-            },
-          });
+          await tx.keySet.create({ data: keySetRowData(keySet) });
           await tx.key.create({ data: keyRowData(firstKey) });
           await tx.keyEvent.create({ data: eventRowData(keySet.id, event) });
+          await notify(tx, keySet.name);
         }),
       alreadyExists,
     );
   }
 
-  async rotate(keySetName: string, decide: (current: KeySetSnapshot) => RotationWrite): Promise<void> {
-    await this.#run(() =>
-      this.#prisma.$transaction(async (tx) => {
-        // Row lock: concurrent rotations of one key set run one after the other, each seeing the
-        // state the previous one left.
+  async change(
+    keySetName: string,
+    decide: (current: KeySetSnapshot) => KeySetWrite | undefined,
+    options: ChangeOptions = {},
+  ): Promise<ChangeOutcome> {
+    return this.#run(() =>
+      this.#prisma.$transaction(async (tx): Promise<ChangeOutcome> => {
+        if (options.asScheduler === true) {
+          const [lock] = await tx.$queryRaw<{ acquired: boolean }[]>`
+            SELECT pg_try_advisory_xact_lock(${SCHEDULER_LOCK}) AS acquired`;
+          if (lock?.acquired !== true) return 'not-leader';
+        }
+        // Row lock: changes to one key set run one after the other, each seeing the state the
+        // previous one left.
         const locked = await tx.$queryRaw<{ id: string }[]>`
           SELECT id::text AS id FROM key_sets WHERE name = ${keySetName} FOR UPDATE`;
-        if (locked.length === 0) {
-          throw new KeywardError('NOT_FOUND', `key set "${keySetName}" does not exist`);
-        }
+        if (locked.length === 0) throw new KeywardError('NOT_FOUND', `key set "${keySetName}" does not exist`);
         const current = await tx.keySet.findUniqueOrThrow({
           where: { name: keySetName },
           include: { keys: keysOldestFirst },
         });
         const write = decide(toSnapshot(current));
-        for (const change of write.changes) {
-          const updated = await tx.key.updateMany({
-            where: { keySetId: current.id, kid: change.kid, state: change.from },
-            data: { state: change.to, ...timestampsFor(change.to, change.at) },
-          });
-          if (updated.count !== 1) {
-            throw new KeywardError('FAILED_PRECONDITION', `key ${change.kid} changed state during the rotation`);
-          }
+        if (write === undefined) return 'nothing-to-do';
+        if (write.policy !== undefined) {
+          await tx.keySet.update({ where: { id: current.id }, data: policyRowData(write.policy) });
         }
-        await tx.key.create({ data: keyRowData(write.newKey) });
-        await tx.keyEvent.create({ data: eventRowData(current.id, write.event) });
+        for (const change of write.changes) await applyStateChange(tx, current.id, change);
+        for (const key of write.newKeys) await tx.key.create({ data: keyRowData(key) });
+        for (const event of write.events) await tx.keyEvent.create({ data: eventRowData(current.id, event) });
+        await notify(tx, keySetName);
+        return 'written';
       }),
     );
+  }
+
+  async listEvents(filter: EventFilter): Promise<KeyEventRecord[]> {
+    const rows = await this.#run(() =>
+      this.#prisma.keyEvent.findMany({
+        where: {
+          ...(filter.keySet === undefined ? {} : { keySet: { name: filter.keySet } }),
+          ...(filter.kid === undefined ? {} : { kid: filter.kid }),
+          ...(filter.beforeId === undefined ? {} : { id: { lt: filter.beforeId } }),
+        },
+        include: { keySet: { select: { name: true } } },
+        orderBy: { id: 'desc' },
+        take: filter.limit,
+      }),
+    );
+    return rows.map(toEventRecord);
+  }
+
+  async recordSignatures(usage: SignatureUsage): Promise<void> {
+    if (usage.counts.length === 0 && usage.lastSignedAt.length === 0) return;
+    await this.#run(() =>
+      this.#prisma.$transaction(async (tx) => {
+        if (usage.counts.length > 0) {
+          await tx.$executeRaw`
+            INSERT INTO key_signature_counts (key_id, minute, count)
+            SELECT * FROM unnest(
+              ${usage.counts.map((c) => c.keyId)}::uuid[],
+              ${usage.counts.map((c) => c.minute)}::timestamptz[],
+              ${usage.counts.map((c) => c.count)}::bigint[])
+            ON CONFLICT (key_id, minute) DO UPDATE SET count = key_signature_counts.count + EXCLUDED.count`;
+        }
+        if (usage.lastSignedAt.length > 0) {
+          await tx.$executeRaw`
+            UPDATE keys SET last_signed_at = GREATEST(keys.last_signed_at, v.at)
+            FROM unnest(
+              ${usage.lastSignedAt.map((l) => l.keyId)}::uuid[],
+              ${usage.lastSignedAt.map((l) => l.at)}::timestamptz[]) AS v(id, at)
+            WHERE keys.id = v.id`;
+        }
+      }),
+    );
+  }
+
+  async recordSightings(sightings: readonly ClientSighting[]): Promise<void> {
+    if (sightings.length === 0) return;
+    await this.#run(
+      () => this.#prisma.$executeRaw`
+        INSERT INTO jwks_client_sightings (key_set_id, client_hash, first_seen, last_seen)
+        SELECT s.id, v.hash, v.first_seen, v.last_seen
+        FROM unnest(
+          ${sightings.map((s) => s.keySet)}::text[],
+          ${sightings.map((s) => new Uint8Array(s.clientHash))}::bytea[],
+          ${sightings.map((s) => s.firstSeen)}::timestamptz[],
+          ${sightings.map((s) => s.lastSeen)}::timestamptz[]) AS v(name, hash, first_seen, last_seen)
+        JOIN key_sets s ON s.name = v.name
+        ON CONFLICT (key_set_id, client_hash) DO UPDATE SET
+          first_seen = LEAST(jwks_client_sightings.first_seen, EXCLUDED.first_seen),
+          last_seen = GREATEST(jwks_client_sightings.last_seen, EXCLUDED.last_seen)`,
+    );
+  }
+
+  async readinessCounts(keySetName: string, since: Date, publishedAt: Date): Promise<ReadinessCounts> {
+    const [row] = await this.#run(
+      () => this.#prisma.$queryRaw<{ seen: bigint; fetched_since: bigint }[]>`
+        SELECT count(*) AS seen, count(*) FILTER (WHERE c.last_seen >= ${publishedAt}) AS fetched_since
+        FROM jwks_client_sightings c JOIN key_sets s ON s.id = c.key_set_id
+        WHERE s.name = ${keySetName} AND c.last_seen >= ${since}`,
+    );
+    return { seen: Number(row?.seen ?? 0), fetchedSince: Number(row?.fetched_since ?? 0) };
   }
 
   async listApiTokens(): Promise<ApiTokenRecord[]> {
@@ -161,35 +231,33 @@ export class PrismaKeyStore implements KeyStore {
   }
 }
 
-const keysOldestFirst = { orderBy: [{ createdAt: 'asc' as const }, { kid: 'asc' as const }] };
-
-function timestampsFor(state: KeyState, at: Date): { activatedAt?: Date; retiredAt?: Date } {
-  if (state === 'ACTIVE') return { activatedAt: at };
-  if (state === 'RETIRED') return { retiredAt: at };
-  return {};
+// Delivered to every replica's listener when the transaction commits, never before.
+async function notify(tx: Transaction, keySet: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${encodeChangeNotice({ keySet })})`;
 }
 
-function keyRowData(key: KeyRecord) {
-  return {
-    id: key.id,
-    keySetId: key.keySetId,
-    kid: key.kid,
-    alg: key.alg,
-    use: key.use,
-    state: key.state,
-    publicJwk: key.publicJwk as unknown as Prisma.InputJsonObject,
-    encryptedPrivateKey: bytesOrNull(key.sealed?.ciphertext),
-    wrappedDataKey: bytesOrNull(key.sealed?.wrappedDataKey),
-    masterKeyId: key.sealed?.masterKeyId ?? null,
-    createdAt: key.createdAt,
-    activatedAt: key.activatedAt,
-    retiredAt: key.retiredAt,
+const TIMESTAMP_OF: Partial<Record<StateChange['to'], string>> = {
+  ACTIVE: 'activatedAt',
+  RETIRED: 'retiredAt',
+  EXPIRED: 'expiredAt',
+  REVOKED: 'revokedAt',
+  DESTROYED: 'destroyedAt',
+};
+
+async function applyStateChange(tx: Transaction, keySetId: string, change: StateChange): Promise<void> {
+  const timestamp = TIMESTAMP_OF[change.to];
+  const data: Prisma.KeyUpdateManyMutationInput = {
+    state: change.to,
+    ...(timestamp === undefined ? {} : { [timestamp]: change.at }),
+    ...(change.to === 'REVOKED' ? { revocationReason: change.reason ?? null } : {}),
+    // Destruction erases the private material; the row stays for the record.
+    ...(change.to === 'DESTROYED' ? { encryptedPrivateKey: null, wrappedDataKey: null, masterKeyId: null } : {}),
   };
-}
-
-// Prisma wants Uint8Array over a plain ArrayBuffer; a Buffer may sit on a shared pool.
-function bytesOrNull(bytes: Buffer | undefined): Uint8Array<ArrayBuffer> | null {
-  return bytes === undefined ? null : new Uint8Array(bytes);
+  // Guarded by the expected state: a change decided on stale facts writes nothing and fails.
+  const updated = await tx.key.updateMany({ where: { keySetId, kid: change.kid, state: change.from }, data });
+  if (updated.count !== 1) {
+    throw new KeywardError('FAILED_PRECONDITION', `key ${change.kid} is no longer ${change.from}`);
+  }
 }
 
 function eventRowData(keySetId: string, event: KeyEventInput) {
@@ -199,50 +267,11 @@ function eventRowData(keySetId: string, event: KeyEventInput) {
     type: event.type,
     actor: event.actor,
     reason: event.reason,
-    before: jsonOrNull(event.before),
-    after: jsonOrNull(event.after),
+    before: jsonOrUndefined(event.before),
+    after: jsonOrUndefined(event.after),
   };
 }
 
-function jsonOrNull(value: unknown) {
+function jsonOrUndefined(value: unknown) {
   return value === null || value === undefined ? undefined : (value as Prisma.InputJsonValue);
-}
-
-function toSnapshot(row: KeySetRow): KeySetSnapshot {
-  return {
-    keySet: {
-      id: row.id,
-      name: row.name,
-      algorithm: row.algorithm as Algorithm,
-      rsaModulusBits: row.rsaModulusBits,
-      kidScheme: row.kidScheme as KidScheme,
-      issuer: row.issuer,
-      createdAt: row.createdAt,
-    },
-    keys: row.keys.map(toKeyRecord),
-  };
-}
-
-function toKeyRecord(row: KeyRow): KeyRecord {
-  const sealed =
-    row.encryptedPrivateKey !== null && row.wrappedDataKey !== null && row.masterKeyId !== null
-      ? {
-          ciphertext: Buffer.from(row.encryptedPrivateKey),
-          wrappedDataKey: Buffer.from(row.wrappedDataKey),
-          masterKeyId: row.masterKeyId,
-        }
-      : null;
-  return {
-    id: row.id,
-    keySetId: row.keySetId,
-    kid: row.kid,
-    alg: row.alg as Algorithm,
-    use: row.use as KeyUse,
-    state: row.state as KeyState,
-    publicJwk: row.publicJwk as unknown as PublicJwk,
-    createdAt: row.createdAt,
-    activatedAt: row.activatedAt,
-    retiredAt: row.retiredAt,
-    sealed,
-  };
 }

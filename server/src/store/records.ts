@@ -2,6 +2,7 @@
 import type { Algorithm } from '../crypto/algorithms.js';
 import type { PublicJwk } from '../crypto/jwk.js';
 import type { SealedKey } from '../crypto/envelope.js';
+import type { KeySetPolicy } from '../lifecycle/policy.js';
 import type { KeyState, KeyUse } from '../lifecycle/states.js';
 
 export type KidScheme = 'jwk-thumbprint' | 'random';
@@ -9,11 +10,10 @@ export type KidScheme = 'jwk-thumbprint' | 'random';
 export interface KeySetRecord {
   readonly id: string;
   readonly name: string;
-  readonly algorithm: Algorithm;
-  readonly rsaModulusBits: number | null;
   readonly kidScheme: KidScheme;
   readonly issuer: string | null;
   readonly createdAt: Date;
+  readonly policy: KeySetPolicy;
 }
 
 export interface KeyRecord {
@@ -28,6 +28,11 @@ export interface KeyRecord {
   readonly createdAt: Date;
   readonly activatedAt: Date | null;
   readonly retiredAt: Date | null;
+  readonly expiredAt: Date | null;
+  readonly revokedAt: Date | null;
+  readonly destroyedAt: Date | null;
+  readonly revocationReason: string | null;
+  readonly lastSignedAt: Date | null;
   /** Envelope-encrypted PKCS#8; null once DESTROYED. */
   readonly sealed: SealedKey | null;
 }
@@ -45,6 +50,12 @@ export interface KeyEventInput {
   readonly reason: string | null;
   readonly before: unknown;
   readonly after: unknown;
+}
+
+export interface KeyEventRecord extends KeyEventInput {
+  readonly id: bigint;
+  readonly keySet: string;
+  readonly createdAt: Date;
 }
 
 export interface ApiTokenRecord {

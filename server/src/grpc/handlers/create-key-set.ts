@@ -1,7 +1,7 @@
 import type { CreateKeySetRequest, CreateKeySetResponse } from '@keyward/proto/keyward/v1';
 import { actorName, type Principal } from '../../auth/principal.js';
 import type { KeyManager } from '../../service/key-manager.js';
-import { kidSchemeFromWire, toWireKey, toWireKeySet } from '../messages.js';
+import { kidSchemeFromWire, policyPatchFromWire, toWireKey, toWireKeySet } from '../messages.js';
 
 export async function createKeySet(
   manager: KeyManager,
@@ -16,6 +16,7 @@ export async function createKeySet(
       issuer: request.issuer,
       rsaModulusBits: request.rsaModulusBits,
       kidScheme: kidSchemeFromWire(request.kidScheme),
+      policy: policyPatchFromWire(request.policy),
     },
     actorName(principal),
   );

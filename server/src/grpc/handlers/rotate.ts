@@ -1,11 +1,45 @@
-import type { RotateRequest, RotateResponse } from '@keyward/proto/keyward/v1';
+import { RotationMode, type RotateRequest, type RotateResponse } from '@keyward/proto/keyward/v1';
 import { actorName, type Principal } from '../../auth/principal.js';
+import { KeywardError } from '../../errors.js';
+import { addSeconds } from '../../lifecycle/facts.js';
+import { cacheHorizonSeconds } from '../../lifecycle/policy.js';
 import type { KeyManager } from '../../service/key-manager.js';
 import { validateKeySetName } from '../../service/names.js';
+import { pendingKeyOf } from '../../service/pending-key.js';
 import { toWireKey } from '../messages.js';
 
 export async function rotate(manager: KeyManager, request: RotateRequest, principal: Principal): Promise<RotateResponse> {
   const keySet = validateKeySetName(request.keySet, 'key_set');
-  const result = await manager.rotate(keySet, request.reason, actorName(principal));
-  return { newKey: toWireKey(result.newKey), previousKid: result.previousKid ?? '' };
+  const immediate = request.mode === RotationMode.ROTATION_MODE_IMMEDIATE;
+  const result = await manager.rotate(keySet, immediate ? 'IMMEDIATE' : 'SCHEDULED', request.reason, actorName(principal));
+  const { view } = result;
+
+  if (immediate) {
+    const signer = view.keys.find((key) => key.kid === view.signer?.kid);
+    if (signer === undefined) throw new KeywardError('INTERNAL', 'immediate rotation left no signer');
+    const horizon = cacheHorizonSeconds(manager.policyContext);
+    const steppedDown = result.plan?.changes.find((change) => change.kind === 'transition' && change.from === 'ACTIVE');
+    return {
+      newKey: toWireKey(signer),
+      previousKid: steppedDown?.kind === 'transition' ? steppedDown.kid : '',
+      activatesAt: signer.activatedAt ?? undefined,
+      alreadyPending: false,
+      warning:
+        signer.createdAt.getTime() === signer.activatedAt?.getTime()
+          ? `the new key ${signer.kid} signs now without having been published first: clients holding a cached JWKS ` +
+            `will not find its kid until they refresh (up to ${horizon}s); tokens it signs may fail verification until then`
+          : '',
+    };
+  }
+
+  const pending = pendingKeyOf(view);
+  if (pending === undefined) throw new KeywardError('INTERNAL', 'scheduled rotation left no pending key');
+  return {
+    newKey: toWireKey(pending),
+    // It signs until the pending key takes over.
+    previousKid: view.signer?.kid ?? '',
+    activatesAt: addSeconds(pending.createdAt, view.keySet.policy.prePublishPeriodSeconds),
+    alreadyPending: result.plan?.existingPendingKid !== undefined,
+    warning: '',
+  };
 }

@@ -1,0 +1,21 @@
+import type { GetRotationReadinessRequest, GetRotationReadinessResponse } from '@keyward/proto/keyward/v1';
+import type { KeyManager } from '../../service/key-manager.js';
+import { validateKeySetName } from '../../service/names.js';
+import { duration } from '../messages.js';
+
+export async function getRotationReadiness(
+  manager: KeyManager,
+  request: GetRotationReadinessRequest,
+): Promise<GetRotationReadinessResponse> {
+  const readiness = await manager.readiness(validateKeySetName(request.keySet, 'key_set'));
+  return {
+    pendingKid: readiness.pendingKid ?? '',
+    window: duration(readiness.windowSeconds),
+    clientsSeen: readiness.clientsSeen,
+    clientsWithPendingKey: readiness.clientsWithPendingKey,
+    share: readiness.share ?? 0,
+    minShare: readiness.minShare,
+    eligibleAt: readiness.eligibleAt,
+    deadline: readiness.deadline,
+  };
+}

@@ -1,0 +1,51 @@
+import type { KeySetView } from '../keyring/view.js';
+import { addSeconds } from '../lifecycle/facts.js';
+import type { KeyStore } from '../store/key-store.js';
+import { pendingKeyOf } from './pending-key.js';
+
+/** Clients are counted when they fetched the JWKS within this window. */
+export const READINESS_WINDOW_SECONDS = 24 * 3_600;
+
+export interface Readiness {
+  readonly pendingKid: string | undefined;
+  readonly windowSeconds: number;
+  readonly clientsSeen: number;
+  readonly clientsWithPendingKey: number;
+  /** Undefined when no key is pending or no client was seen. */
+  readonly share: number | undefined;
+  /** The policy's activation hold, 0 without one. */
+  readonly minShare: number;
+  readonly eligibleAt: Date | undefined;
+  readonly deadline: Date | undefined;
+}
+
+/**
+ * Of the clients that fetched the key set's JWKS within the window, the share whose latest fetch
+ * came after the pending key was published: they hold a copy that contains it.
+ */
+export async function readinessOf(view: KeySetView, store: KeyStore, now: Date): Promise<Readiness> {
+  const { policy } = view.keySet;
+  const pending = pendingKeyOf(view);
+  const hold = policy.activationReadiness;
+  const base = {
+    pendingKid: pending?.kid,
+    windowSeconds: READINESS_WINDOW_SECONDS,
+    minShare: hold?.minShare ?? 0,
+    eligibleAt: pending === undefined ? undefined : addSeconds(pending.createdAt, policy.prePublishPeriodSeconds),
+  };
+  if (pending === undefined) {
+    return { ...base, clientsSeen: 0, clientsWithPendingKey: 0, share: undefined, deadline: undefined };
+  }
+  const counts = await store.readinessCounts(
+    view.keySet.name,
+    addSeconds(now, -READINESS_WINDOW_SECONDS),
+    pending.createdAt,
+  );
+  return {
+    ...base,
+    clientsSeen: counts.seen,
+    clientsWithPendingKey: counts.fetchedSince,
+    share: counts.seen === 0 ? undefined : counts.fetchedSince / counts.seen,
+    deadline: hold === null || base.eligibleAt === undefined ? undefined : addSeconds(base.eligibleAt, hold.maxDelaySeconds),
+  };
+}
