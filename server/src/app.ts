@@ -192,8 +192,12 @@ function gatewaySource(keyring: Keyring, store: KeyStore, sightings: ClientSight
     jwks: (name) => keyring.get(name)?.jwks,
     discovery: (name) => keyring.get(name)?.discovery,
     // Only in memory, and hashed before it is stored: see usage/client-sightings.ts.
-    jwksServed: (name, request) =>
-      sightings.record(name, `${request.socket.remoteAddress ?? ''}\n${request.headers['user-agent'] ?? ''}`, clock()),
+    jwksServed: (name, request) => {
+      const view = keyring.get(name);
+      if (view === undefined) return;
+      const client = `${request.socket.remoteAddress ?? ''}\n${request.headers['user-agent'] ?? ''}`;
+      sightings.record(name, client, clock(), view.newestPublishedKeyAt);
+    },
     readiness: async () => {
       if (!keyring.loaded) return { ready: false, reason: 'keys are not loaded yet' };
       try {

@@ -13,6 +13,7 @@ ADD COLUMN     "rotation_period_seconds" INTEGER NOT NULL DEFAULT 2592000;
 ALTER TABLE "keys" ADD COLUMN     "destroyed_at" TIMESTAMPTZ(3),
 ADD COLUMN     "expired_at" TIMESTAMPTZ(3),
 ADD COLUMN     "last_signed_at" TIMESTAMPTZ(3),
+ADD COLUMN     "latest_token_expiry" TIMESTAMPTZ(3),
 ADD COLUMN     "revocation_reason" TEXT,
 ADD COLUMN     "revoked_at" TIMESTAMPTZ(3);
 
@@ -31,6 +32,7 @@ CREATE TABLE "jwks_client_sightings" (
     "client_hash" BYTEA NOT NULL,
     "first_seen" TIMESTAMPTZ(3) NOT NULL,
     "last_seen" TIMESTAMPTZ(3) NOT NULL,
+    "newest_key_seen" TIMESTAMPTZ(3) NOT NULL,
 
     CONSTRAINT "jwks_client_sightings_pkey" PRIMARY KEY ("key_set_id","client_hash")
 );

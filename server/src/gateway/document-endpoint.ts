@@ -23,7 +23,7 @@ export class DocumentEndpoint {
     private readonly contentType: string,
     private readonly cacheControl: string,
     private readonly lookup: (keySet: string) => PreparedDocument | undefined,
-    /** Told about every 200 and 304: the client now holds this key set's current document. */
+    /** Told about every GET answered 200 or 304: the client now holds this key set's current document. */
     private readonly onServed?: (keySet: string, req: IncomingMessage) => void,
   ) {}
 
@@ -34,7 +34,8 @@ export class DocumentEndpoint {
       return;
     }
     const headers = this.headersByDocument.get(document) ?? this.prepareHeaders(document);
-    this.onServed?.(keySet, req);
+    // A HEAD answer carries no keys: it tells nothing about what the client holds.
+    if (!isHead) this.onServed?.(keySet, req);
     if (requestMatchesEtag(req.rawHeaders, document.etag)) {
       res.writeHead(304, headers.notModified);
       res.end();

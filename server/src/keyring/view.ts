@@ -2,7 +2,7 @@ import { createSigner, type Signer } from '../crypto/signer.js';
 import type { MasterKey } from '../crypto/envelope.js';
 import { buildDiscovery } from '../publication/discovery.js';
 import type { PublishedDocument } from '../publication/document.js';
-import { buildJwks } from '../publication/jwks.js';
+import { buildJwks, publishedKeys } from '../publication/jwks.js';
 import type { KeyRecord, KeySetRecord, KeySetSnapshot } from '../store/records.js';
 import { openKey } from './sealing.js';
 
@@ -15,6 +15,8 @@ export interface KeySetView {
   /** Row id of the signer's key, for counting its signatures. */
   readonly signingKeyId: string | undefined;
   readonly jwks: PublishedDocument;
+  /** Creation time of the newest key in the JWKS: what a client served this JWKS holds. */
+  readonly newestPublishedKeyAt: Date;
   readonly discovery: PublishedDocument;
 }
 
@@ -30,6 +32,7 @@ export function buildKeySetView(snapshot: KeySetSnapshot, master: MasterKey, pub
     signer,
     signingKeyId: active?.id,
     jwks: buildJwks(keys),
+    newestPublishedKeyAt: new Date(Math.max(0, ...publishedKeys(keys).map((key) => key.createdAt.getTime()))),
     discovery: buildDiscovery(snapshot.keySet, keys, publicUrl),
   };
 }

@@ -15,6 +15,8 @@ export interface KeyFacts {
   readonly destroyedAt: Date | null;
   /** The latest signature recorded for it (flushed in batches, so possibly a little behind). */
   readonly lastSignedAt: Date | null;
+  /** The latest `exp` among the tokens it signed (flushed in batches too); null if none known. */
+  readonly latestTokenExpiry: Date | null;
 }
 
 export interface KeySetFacts {

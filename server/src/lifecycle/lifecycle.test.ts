@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeywardError } from '../errors.js';
 import { thrownBy } from '../test-support/thrown.js';
-import { signingKeys, type ReadinessShare } from './facts.js';
+import { signingKeys, type KeySetFacts, type ReadinessShare } from './facts.js';
 import { transition } from './plan.js';
 import {
   assertValidPolicy,
@@ -13,7 +13,7 @@ import {
   type PolicyContext,
 } from './policy.js';
 import { planRevocation, planRotation, promotion } from './rotation.js';
-import { activationTime, nextDuePlan } from './schedule.js';
+import { activationTime, expiryDue, nextDuePlan } from './schedule.js';
 import { canSign, holdsPrivateMaterial, isPublished, KEY_STATES, type KeyState } from './states.js';
 import { CONTEXT, key, keySet, policy, POLICY, t, T0 } from './test-support/fixtures.js';
 import { KeySetSimulator } from './test-support/simulator.js';
@@ -253,13 +253,15 @@ describe('planRevocation', () => {
     expect(error.message).toBe('key nope does not exist');
   });
 
-  // KNOWN BUG (reported to the lifecycle owner; flip `it.fails` to `it` once fixed): revoking an
-  // ACTIVE key of another use runs the sig promotion, so the sig PENDING key becomes a second
-  // ACTIVE sig key (and with no sig pending, an untyped `create ACTIVE` is planned).
-  it.fails('revoking an ACTIVE enc key leaves the sig signer and its pending successor alone', () => {
-    const facts = keySet([active, pending, key('e', 'ACTIVE', { use: 'enc' })]);
-    const plan = planRevocation(facts, 'e', now);
-    expect(plan.changes.filter((c) => c.kind === 'create' || c.kid !== 'e')).toEqual([]);
+  it('revoking an ACTIVE key of another use leaves the sig signer and its pending successor alone', () => {
+    // Once a bug: the sig PENDING key was promoted, making two ACTIVE sig keys.
+    const enc = key('e', 'ACTIVE', { use: 'enc' });
+    for (const keys of [[active, pending, enc], [active, enc]]) {
+      expect(planRevocation(keySet(keys), 'e', now)).toEqual({
+        event: 'key.revoked',
+        changes: [transition('e', 'ACTIVE', 'REVOKED', now)],
+      });
+    }
   });
 });
 
@@ -469,6 +471,14 @@ describe('policyProblems', () => {
     ]);
   });
 
+  it('reports readiness problems alongside malformed periods', () => {
+    const broken = policy({ rotationPeriodSeconds: 0, activationReadiness: { minShare: 2, maxDelaySeconds: 0 } });
+    expect(policyProblems(broken, CONTEXT)).toEqual([
+      'rotation_period: must be whole seconds, at least 1',
+      'activation_min_share: must be more than 0 and at most 1',
+    ]);
+  });
+
   it('wants the pre-publish period to cover the JWKS cache horizon', () => {
     expect(policyProblems(policy({ prePublishPeriodSeconds: 359 }), CONTEXT)).toEqual([
       'pre_publish_period: 359s is shorter than the 360s a client may cache the JWKS (max-age 300s + ' +
@@ -585,6 +595,17 @@ describe('projectTimeline', () => {
     ]);
   });
 
+  it('marks what happened as past and what is projected as scheduled, at the boundaries too', () => {
+    const facts = keySet([key('b', 'PENDING', { createdAt: t(0) })]);
+    expect(view(projectTimeline(facts, t(0)), 'b').slice(0, 2)).toEqual([
+      ['PENDING', '2030-01-01T00:00:00.000Z', '2030-01-01T00:10:00.000Z', 'past'],
+      ['ACTIVE', '2030-01-01T00:10:00.000Z', '2030-01-01T01:10:00.000Z', 'scheduled'],
+    ]);
+    expect(view(projectTimeline(facts, t(599)), 'b')[1]?.[3]).toBe('scheduled');
+    // Due exactly now but not applied yet: still scheduled, from now.
+    expect(view(projectTimeline(facts, t(600)), 'b')[1]).toEqual(['ACTIVE', '2030-01-01T00:10:00.000Z', '2030-01-01T01:10:00.000Z', 'scheduled']);
+  });
+
   it('starts a key created ACTIVE without a PENDING interval and rotates it after rotation_period', () => {
     const facts = keySet([key('a', 'ACTIVE', { createdAt: t(0), activatedAt: t(0) })]);
     expect(view(projectTimeline(facts, t(60)), 'a')).toEqual([
@@ -651,10 +672,8 @@ describe('projectTimeline', () => {
     ]);
   });
 
-  // KNOWN BUG (reported; flip to `it` once fixed): a step that is only projected is marked past
-  // (`scheduled: false`) as soon as its projected time is before now, e.g. while a readiness policy
-  // holds the pending key, though the key has not entered that state.
-  it.fails('marks every state the key has not entered yet as scheduled, even when overdue or held', () => {
+  // Once a bug: a projected step whose time had passed was marked past, though it had not happened.
+  it('marks every state the key has not entered yet as scheduled, even when overdue or held', () => {
     const facts = keySet(
       [key('a', 'ACTIVE', { createdAt: t(-4_200), activatedAt: t(-3_600) }), key('b', 'PENDING', { createdAt: t(0) })],
       { activationReadiness: { minShare: 0.9, maxDelaySeconds: 3_600 } },
@@ -668,15 +687,86 @@ describe('projectTimeline', () => {
         if (!entered(timeline.kid).includes(interval.state)) expect(interval).toMatchObject({ scheduled: true });
       }
     }
+    // The held steps can only happen from now on (16:40 past midnight), and what follows from them.
+    expect(view(timelines, 'a')).toEqual([
+      ['PENDING', '2029-12-31T22:50:00.000Z', '2029-12-31T23:00:00.000Z', 'past'],
+      ['ACTIVE', '2029-12-31T23:00:00.000Z', '2030-01-01T00:16:40.000Z', 'past'],
+      ['RETIRED', '2030-01-01T00:16:40.000Z', '2030-01-01T02:16:40.000Z', 'scheduled'],
+      ['EXPIRED', '2030-01-01T02:16:40.000Z', '2030-01-02T02:16:40.000Z', 'scheduled'],
+      ['DESTROYED', '2030-01-02T02:16:40.000Z', null, 'scheduled'],
+    ]);
+    expect(view(timelines, 'b')).toEqual([
+      ['PENDING', '2030-01-01T00:00:00.000Z', '2030-01-01T00:16:40.000Z', 'past'],
+      ['ACTIVE', '2030-01-01T00:16:40.000Z', '2030-01-01T01:16:40.000Z', 'scheduled'],
+      ['RETIRED', '2030-01-01T01:16:40.000Z', '2030-01-01T03:16:40.000Z', 'scheduled'],
+      ['EXPIRED', '2030-01-01T03:16:40.000Z', '2030-01-02T03:16:40.000Z', 'scheduled'],
+      ['DESTROYED', '2030-01-02T03:16:40.000Z', null, 'scheduled'],
+    ]);
   });
 });
 
-describe('known rule gap: policy changes and tokens already issued', () => {
-  // KNOWN BUG (reported; flip to `it` once fixed): expiry uses the grace period in force when the
-  // scheduler runs, and policyProblems only compares the new policy with itself. Shortening
-  // max_token_ttl and grace_period unpublishes a retired key while tokens it signed under the
-  // previous max_token_ttl are still valid.
-  it.fails('keeps a retired key published until the tokens it signed under an earlier policy expire', () => {
+describe('projectTimeline when the scheduler is behind', () => {
+  // The projection must predict what catch-up will record: overdue steps at their due times, a
+  // late successor publication at now (which pushes the retirement after it).
+  const recordedAfterCatchUp = (facts: KeySetFacts, now: Date, until: Date): KeySetSimulator => {
+    const sim = new KeySetSimulator(facts.policy);
+    for (const k of facts.keys) sim.addKey(k);
+    sim.runScheduler(now);
+    sim.runContinuously(now, until);
+    return sim;
+  };
+  const projected = (facts: KeySetFacts, now: Date, kid: string, state: KeyState) =>
+    projectTimeline(facts, now)
+      .find((timeline) => timeline.kid === kid)
+      ?.intervals.find((interval) => interval.state === state)?.start;
+
+  it('an overdue expiry: the key is destroyed retention_period after its due time, not after now', () => {
+    // Expiry was due at -800; the scheduler records expiredAt -800 and destroys at 85 600.
+    const facts = keySet([key('r', 'RETIRED', { activatedAt: t(-9_000), retiredAt: t(-8_000) })], { autoRotate: false });
+    const sim = recordedAfterCatchUp(facts, t(0), t(200_000));
+    expect(sim.key('r')).toMatchObject({ expiredAt: t(-800), destroyedAt: t(85_600) });
+    expect(projected(facts, t(0), 'r', 'DESTROYED')).toEqual(t(85_600)); // projected: 86 400
+  });
+
+  it('an overdue activation: the successor rotates on from its recorded activation', () => {
+    // b was due to activate at 600; at 1 000 the scheduler records 600, so b's own successor is
+    // published at 3 600 and b retires at 4 200.
+    const facts = keySet([key('a', 'ACTIVE', { createdAt: t(-4_200), activatedAt: t(-3_600) }), key('b', 'PENDING', { createdAt: t(0) })]);
+    const sim = recordedAfterCatchUp(facts, t(1_000), t(5_000));
+    expect(sim.key('b')).toMatchObject({ activatedAt: t(600), retiredAt: t(4_200) });
+    expect(projected(facts, t(1_000), 'b', 'RETIRED')).toEqual(t(4_200)); // projected: 4 600
+  });
+
+  it('an overdue successor publication: the signer retires pre_publish_period after it is published', () => {
+    // a's successor was due to be published at 3 000; published at 3 300, it signs from 3 900.
+    const facts = keySet([key('a', 'ACTIVE', { createdAt: t(0), activatedAt: t(0) })]);
+    const sim = recordedAfterCatchUp(facts, t(3_300), t(5_000));
+    expect(sim.key('a').retiredAt).toEqual(t(3_900));
+    expect(projected(facts, t(3_300), 'a', 'RETIRED')).toEqual(t(3_900)); // projected: 3 600
+  });
+});
+
+describe('projectTimeline for keys of another use', () => {
+  it('projects for an ACTIVE enc key what the scheduler does with it: nothing', () => {
+    const facts = keySet([
+      key('e', 'ACTIVE', { use: 'enc', createdAt: t(0), activatedAt: t(0) }),
+      key('a', 'ACTIVE', { createdAt: t(0), activatedAt: t(0) }),
+      key('p', 'PENDING', { createdAt: t(3_000) }),
+    ]);
+    const sim = new KeySetSimulator(facts.policy);
+    for (const k of facts.keys) sim.addKey(k);
+    sim.runContinuously(t(3_100), t(100_000));
+    expect(sim.key('e')).toMatchObject({ state: 'ACTIVE', retiredAt: null });
+    expect(projectTimeline(facts, t(3_100))[0]?.intervals).toEqual([
+      { state: 'ACTIVE', start: t(0), end: null, scheduled: false }, // projected: RETIRED at 3 600
+    ]);
+  });
+});
+
+describe('policy changes and tokens already issued', () => {
+  // Once a bug: expiry used only the grace period in force when the scheduler ran, so shrinking
+  // max_token_ttl and grace_period unpublished a key whose earlier tokens were still valid.
+  it('keeps a retired key published until the tokens it signed under an earlier policy expire', () => {
     const sim = new KeySetSimulator(policy({ maxTokenTtlSeconds: 7_200, gracePeriodSeconds: 7_500 }));
     sim.apply(planRotation(sim.facts(), 'IMMEDIATE', t(0)), 'rotation:IMMEDIATE', t(0));
     const signer = sim.sign(t(0)); // a token valid until 7 200
@@ -686,5 +776,25 @@ describe('known rule gap: policy changes and tokens already issued', () => {
     sim.setPolicy(shorter);
     sim.runScheduler(t(400));
     expect(isPublished(sim.key(signer).state)).toBe(true);
+    // Expires when the token has, plus the margin the new grace period leaves (360 - 60).
+    sim.runScheduler(t(7_499));
+    expect(sim.key(signer).state).toBe('RETIRED');
+    sim.runScheduler(t(50_000));
+    expect(sim.key(signer)).toMatchObject({ state: 'EXPIRED', expiredAt: t(7_500) });
+  });
+
+  it('expiryDue: grace after retirement, or the last token expiry plus the grace margin, whichever is later', () => {
+    const retired = (latestTokenExpiry: Date | null) => key('r', 'RETIRED', { retiredAt: t(0), latestTokenExpiry });
+    const facts = keySet([], { gracePeriodSeconds: 7_200, maxTokenTtlSeconds: 3_600 }); // margin 3 600
+    expect(expiryDue(facts, retired(null), t(0))).toEqual(t(7_200));
+    expect(expiryDue(facts, retired(t(3_600)), t(0))).toEqual(t(7_200));
+    expect(expiryDue(facts, retired(t(3_601)), t(0))).toEqual(t(7_201));
+    expect(expiryDue(facts, retired(t(10_000)), t(0))).toEqual(t(13_600));
+    expect(expiryDue(facts, retired(t(10_000)), t(20_000))).toEqual(t(27_200));
+    // The scheduler and the timeline use it.
+    const late = keySet([retired(t(10_000))], { autoRotate: false });
+    expect(nextDuePlan(late, t(13_599))).toBeUndefined();
+    expect(nextDuePlan(late, t(13_600))?.changes).toEqual([transition('r', 'RETIRED', 'EXPIRED', t(13_600))]);
+    expect(projectTimeline(late, t(0))[0]?.intervals.find((i) => i.state === 'EXPIRED')?.start).toEqual(t(13_600));
   });
 });

@@ -86,6 +86,8 @@ export function policyProblems(policy: KeySetPolicy, context: PolicyContext): st
   wholeSeconds('grace_period', policy.gracePeriodSeconds, 0);
   wholeSeconds('retention_period', policy.retentionPeriodSeconds, 0);
   wholeSeconds('max_token_ttl', policy.maxTokenTtlSeconds, 1);
+  problems.push(...readinessProblems(policy.activationReadiness));
+  // The relations below only make sense between well-formed numbers.
   if (problems.length > 0) return problems;
 
   if (policy.prePublishPeriodSeconds < horizon) {
@@ -109,14 +111,17 @@ export function policyProblems(policy: KeySetPolicy, context: PolicyContext): st
         'tokens signed just before a rotation would stop verifying while still valid',
     );
   }
-  const readiness = policy.activationReadiness;
-  if (readiness !== null) {
-    if (!(readiness.minShare > 0 && readiness.minShare <= 1)) {
-      problems.push('activation_min_share: must be more than 0 and at most 1');
-    }
-    if (!Number.isSafeInteger(readiness.maxDelaySeconds) || readiness.maxDelaySeconds < 0) {
-      problems.push('activation_max_delay: must be whole seconds, at least 0');
-    }
+  return problems;
+}
+
+function readinessProblems(readiness: ActivationReadiness | null): string[] {
+  if (readiness === null) return [];
+  const problems: string[] = [];
+  if (!(readiness.minShare > 0 && readiness.minShare <= 1)) {
+    problems.push('activation_min_share: must be more than 0 and at most 1');
+  }
+  if (!Number.isSafeInteger(readiness.maxDelaySeconds) || readiness.maxDelaySeconds < 0) {
+    problems.push('activation_max_delay: must be whole seconds, at least 0');
   }
   return problems;
 }

@@ -55,7 +55,8 @@ export function planRevocation(facts: KeySetFacts, kid: string, now: Date): Plan
     );
   }
   const revoke = transition(kid, key.state, 'REVOKED', now);
-  if (key.state !== 'ACTIVE') return { event: 'key.revoked', changes: [revoke] };
+  // Only a signing key has a successor to promote; the signer of another use is left alone.
+  if (key.state !== 'ACTIVE' || key.use !== 'sig') return { event: 'key.revoked', changes: [revoke] };
   const { pending } = signingKeys(facts);
   const successor =
     pending === undefined ? ({ kind: 'create', state: 'ACTIVE', at: now } as const) : transition(pending.kid, 'PENDING', 'ACTIVE', now);

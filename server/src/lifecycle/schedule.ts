@@ -37,7 +37,7 @@ function duePlans(facts: KeySetFacts, now: Date, readiness: ReadinessShare): Due
 
   for (const key of facts.keys) {
     if (key.state === 'RETIRED' && key.retiredAt !== null) {
-      const dueAt = addSeconds(key.retiredAt, policy.gracePeriodSeconds);
+      const dueAt = expiryDue(facts, key, key.retiredAt);
       plans.push({ event: 'key.expired', changes: [transition(key.kid, 'RETIRED', 'EXPIRED', dueAt)], dueAt });
     }
     const unpublishedAt = key.state === 'EXPIRED' ? key.expiredAt : key.state === 'REVOKED' ? key.revokedAt : null;
@@ -69,4 +69,17 @@ export function activationTime(
   const share = readiness(pending.kid);
   // The share is only known now, not when it was reached: activation is recorded as now.
   return share !== undefined && share >= hold.minShare ? now : undefined;
+}
+
+/**
+ * When a retired key leaves the JWKS: after the grace period, and never before the tokens it
+ * signed have expired with the same margin the grace period leaves over max_token_ttl. The second
+ * bound only matters when the policy shrank max_token_ttl after those tokens were issued.
+ */
+export function expiryDue(facts: KeySetFacts, key: KeyFacts, retiredAt: Date): Date {
+  const { gracePeriodSeconds, maxTokenTtlSeconds } = facts.policy;
+  const byGrace = addSeconds(retiredAt, gracePeriodSeconds);
+  if (key.latestTokenExpiry === null) return byGrace;
+  const byTokens = addSeconds(key.latestTokenExpiry, gracePeriodSeconds - maxTokenTtlSeconds);
+  return byTokens > byGrace ? byTokens : byGrace;
 }

@@ -32,6 +32,7 @@ function key(kid: string, state: KeyState, createdAt: number, alg: KeyRecord['al
     destroyedAt: null,
     revocationReason: null,
     lastSignedAt: null,
+    latestTokenExpiry: null,
     sealed: null,
   };
 }

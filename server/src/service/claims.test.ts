@@ -10,7 +10,7 @@ const EXP = NOW_SECONDS + TTL;
 const REFUSE: TokenLifetime = { maxSeconds: TTL, excess: 'refuse' };
 const CLAMP: TokenLifetime = { maxSeconds: TTL, excess: 'clamp' };
 
-const prepareClaims = (json: string, now: Date) => prepareClaimsWith(json, now, REFUSE);
+const prepareClaims = (json: string, now: Date) => prepareClaimsWith(json, now, REFUSE).bytes;
 
 function parse(bytes: Buffer): Record<string, unknown> {
   return JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
@@ -28,7 +28,8 @@ describe('prepareClaims', () => {
     expect(() => prepareClaims(`{"exp":${EXP + 1}}`, NOW)).toThrow(
       new KeywardError('INVALID_ARGUMENT', `claims_json.exp: is ${TTL + 1}s from now; this key set's max_token_ttl is ${TTL}s`),
     );
-    expect(parse(prepareClaimsWith(`{"exp":${EXP + 1000}}`, NOW, CLAMP)).exp).toBe(EXP);
+    expect(parse(prepareClaimsWith(`{"exp":${EXP + 1000}}`, NOW, CLAMP).bytes).exp).toBe(EXP);
+    expect(prepareClaimsWith(`{"exp":${EXP - 5}}`, NOW, CLAMP).expiresAt).toEqual(new Date((EXP - 5) * 1000));
   });
 
   it('re-serializes: duplicate members collapse and white space goes', () => {

@@ -20,7 +20,13 @@ export interface TokenLifetime {
  * Every token gets an `exp` within the key set's max_token_ttl: a token without one would outlive
  * the grace period of the key that signed it.
  */
-export function prepareClaims(claimsJson: string, now: Date, lifetime: TokenLifetime): Buffer {
+export interface PreparedClaims {
+  readonly bytes: Buffer;
+  /** The token's `exp`: the signing key stays published until then. */
+  readonly expiresAt: Date;
+}
+
+export function prepareClaims(claimsJson: string, now: Date, lifetime: TokenLifetime): PreparedClaims {
   const size = Buffer.byteLength(claimsJson, 'utf8');
   if (size > MAX_CLAIMS_BYTES) {
     throw invalidArgument('claims_json', `is ${size} bytes; the limit is ${MAX_CLAIMS_BYTES}`);
@@ -50,7 +56,7 @@ export function prepareClaims(claimsJson: string, now: Date, lifetime: TokenLife
     }
     record.exp = latestExp;
   }
-  return Buffer.from(JSON.stringify(record), 'utf8');
+  return { bytes: Buffer.from(JSON.stringify(record), 'utf8'), expiresAt: new Date((record.exp as number) * 1000) };
 }
 
 /** RFC 7519 §4.1: wrong types here would make every verifier reject the token later. */

@@ -16,6 +16,7 @@ export function factsOf(keySet: KeySetRecord, keys: readonly KeyRecord[]): KeySe
       revokedAt: key.revokedAt,
       destroyedAt: key.destroyedAt,
       lastSignedAt: key.lastSignedAt,
+      latestTokenExpiry: key.latestTokenExpiry,
     })),
   };
 }

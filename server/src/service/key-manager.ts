@@ -51,8 +51,6 @@ export interface RevocationResult {
   readonly revoked: KeyRecord;
   /** The key that signs now, when the revoked key was the signer. */
   readonly replacement: KeyRecord | undefined;
-  /** False when no key was pending and the replacement signs without having been published first. */
-  readonly replacementWasPublished: boolean;
 }
 
 export interface KeyManagerDeps {
@@ -84,8 +82,12 @@ export class KeyManager {
 
   /** Loads every key set into memory; a key that cannot be decrypted stops the start. */
   async loadAll(): Promise<void> {
+    const generation = this.deps.keyring.nextGeneration();
     const snapshots = await this.deps.store.listKeySets();
-    this.deps.keyring.replaceAll(snapshots.map((snapshot) => this.#viewOf(snapshot)));
+    this.deps.keyring.replaceAll(
+      snapshots.map((snapshot) => this.#viewOf(snapshot)),
+      generation,
+    );
   }
 
   /** The safety net for missed notifications: a failure keeps serving what is loaded. */
@@ -100,8 +102,9 @@ export class KeyManager {
   /** Re-reads one key set after a change; a failure keeps serving the previous view. */
   async reload(name: string): Promise<void> {
     try {
+      const generation = this.deps.keyring.nextGeneration();
       const snapshot = await this.deps.store.findKeySet(name);
-      if (snapshot !== undefined) this.deps.keyring.put(this.#viewOf(snapshot));
+      if (snapshot !== undefined) this.deps.keyring.put(this.#viewOf(snapshot), generation);
     } catch (error) {
       this.deps.logger.warn({ keySet: name, err: describe(error) }, 'reload after change failed; serving the previous keys');
     }
@@ -133,6 +136,7 @@ export class KeyManager {
     const keySet: KeySetRecord = { id: randomUUID(), name, kidScheme: input.kidScheme, issuer, createdAt: now, policy };
     const firstKey = await mintKey(keySet, 'ACTIVE', now, this.deps.masterKey);
     await this.deps.store.createKeySet(keySet, firstKey, {
+      at: now,
       kid: firstKey.kid,
       type: 'key_set.created',
       actor,
@@ -141,9 +145,8 @@ export class KeyManager {
       after: { policy, issuer, activeKid: firstKey.kid },
     });
     this.deps.logger.info({ keySet: name, kid: firstKey.kid, alg: policy.algorithm, actor }, 'key set created');
-    const view = this.#viewOf({ keySet, keys: [firstKey] });
-    this.deps.keyring.put(view);
-    return view;
+    await this.reload(name);
+    return this.view(name);
   }
 
   async rotate(name: string, mode: RotationMode, reason: string, actor: string): Promise<LifecycleResult<RotationPlan>> {
@@ -176,7 +179,7 @@ export class KeyManager {
       (change) => (change.kind === 'transition' && change.to === 'ACTIVE') || (change.kind === 'create' && change.state === 'ACTIVE'),
     );
     const replacement = promoted === undefined ? undefined : keyOf(result.view.signer?.kid);
-    return { revoked, replacement, replacementWasPublished: promoted?.kind === 'transition' };
+    return { revoked, replacement };
   }
 
   async updatePolicy(name: string, patch: PolicyPatch, reason: string, actor: string): Promise<KeySetView> {
@@ -188,7 +191,15 @@ export class KeyManager {
         newKeys: [],
         policy,
         events: [
-          { kid: null, type: 'key_set.policy_updated', actor, reason: why, before: current.keySet.policy, after: policy },
+          {
+            at: this.deps.clock(),
+            kid: null,
+            type: 'key_set.policy_updated',
+            actor,
+            reason: why,
+            before: current.keySet.policy,
+            after: policy,
+          },
         ],
       };
     });
@@ -202,7 +213,9 @@ export class KeyManager {
    * holding the scheduler lock, so one replica acts however many run.
    */
   async runDueStep(name: string): Promise<ChangeOutcome> {
-    const { share } = await this.readiness(name);
+    // The readiness share costs a query; only an activation hold needs it.
+    const held = this.view(name).keySet.policy.activationReadiness !== null;
+    const share = held ? (await this.readiness(name)).share : undefined;
     const result = await this.#applyPlan(
       name,
       (state, now) => nextDuePlan(factsOf(state.keySet, state.keys), now, () => share),
@@ -224,18 +237,24 @@ export class KeyManager {
       throw new KeywardError('FAILED_PRECONDITION', `key set "${name}" has no active signing key`);
     }
     const now = this.deps.clock();
+    const { payload, expiresAt } = this.#payloadOf(content, view, now);
     const isJwt = 'claimsJson' in content;
-    const { maxTokenTtlSeconds, excessTtl } = view.keySet.policy;
-    const payload = isJwt
-      ? prepareClaims(content.claimsJson, now, { maxSeconds: maxTokenTtlSeconds, excess: excessTtl })
-      : content.payload;
-    if (!isJwt && payload.length > MAX_CLAIMS_BYTES) {
-      throw invalidArgument('payload', `is ${payload.length} bytes; the limit is ${MAX_CLAIMS_BYTES}`);
-    }
     const header = typ === undefined ? (isJwt ? 'JWT' : undefined) : validateTyp(typ);
     const jws = await signer.sign(payload, header);
-    this.deps.signatures.record(view.signingKeyId, now);
+    this.deps.signatures.record(view.signingKeyId, now, expiresAt);
     return { jws, kid: signer.kid, alg: signer.alg };
+  }
+
+  #payloadOf(content: SignContent, view: KeySetView, now: Date): { payload: Buffer; expiresAt?: Date } {
+    if ('claimsJson' in content) {
+      const { maxTokenTtlSeconds, excessTtl } = view.keySet.policy;
+      const claims = prepareClaims(content.claimsJson, now, { maxSeconds: maxTokenTtlSeconds, excess: excessTtl });
+      return { payload: claims.bytes, expiresAt: claims.expiresAt };
+    }
+    if (content.payload.length > MAX_CLAIMS_BYTES) {
+      throw invalidArgument('payload', `is ${content.payload.length} bytes; the limit is ${MAX_CLAIMS_BYTES}`);
+    }
+    return { payload: content.payload };
   }
 
   /**
@@ -265,21 +284,24 @@ export class KeyManager {
       const outcome = await this.deps.store.change(
         name,
         (locked) => {
-          const plan = decide(locked, this.deps.clock());
+          const now = this.deps.clock();
+          const plan = decide(locked, now);
           decided = { plan, created: undefined };
           if (plan === undefined || plan.changes.length === 0) return undefined;
           if (needsNewKey(plan) && minted === undefined) {
             mustMint = true;
             return undefined;
           }
-          const { write, created } = planToWrite(plan, { ...context, minted });
+          const { write, created } = planToWrite(plan, { ...context, now, minted });
           decided = { plan, created };
           return write;
         },
         options,
       );
       if (outcome === 'nothing-to-do' && mustMint && minted === undefined) continue;
-      if (outcome === 'written') await this.reload(name);
+      // Written, or the locked state differed from memory (another request or replica got there
+      // first): either way memory is behind, and the caller answers from it.
+      if (outcome !== 'not-leader') await this.reload(name);
       return { ...decided, outcome, view: this.view(name) };
     }
     throw new KeywardError('UNAVAILABLE', `key set "${name}" kept changing during the request; try again`);

@@ -33,6 +33,7 @@ export async function mintKey(keySet: KeySetRecord, state: KeyState, now: Date, 
     destroyedAt: null,
     revocationReason: null,
     lastSignedAt: null,
+    latestTokenExpiry: null,
     sealed: sealKey(identity, privateKey, master),
   };
 }

@@ -4,6 +4,7 @@ import type { KeySetWrite, StateChange } from '../store/key-store.js';
 import type { KeyEventInput, KeyRecord } from '../store/records.js';
 
 export interface WriteContext {
+  readonly now: Date;
   readonly actor: string;
   readonly reason: string | null;
   /** The key a `create` change stores, minted beforehand; its state and times are set here. */
@@ -23,7 +24,8 @@ export function needsNewKey(plan: Plan): boolean {
 
 /**
  * The store write for a lifecycle plan, with one audit event per key that changes: a promotion
- * records both the key that stepped down and the one that stepped up.
+ * records both the key that stepped down and the one that stepped up, each naming the plan
+ * (rotation, revocation, ...) that moved it as its `cause`.
  */
 export function planToWrite(plan: Plan, context: WriteContext): PlannedWrite {
   const changes: StateChange[] = [];
@@ -32,7 +34,9 @@ export function planToWrite(plan: Plan, context: WriteContext): PlannedWrite {
   for (const change of plan.changes) {
     if (change.kind === 'transition') {
       changes.push({ kid: change.kid, from: change.from, to: change.to, at: change.at, reason: context.reason });
-      events.push(event(change.to, change.kid, context, { state: change.from }, { state: change.to, at: change.at }));
+      events.push(
+        event(change.to, change.kid, context, { state: change.from }, { state: change.to, at: change.at, cause: plan.event }),
+      );
       continue;
     }
     if (context.minted === undefined) {
@@ -48,6 +52,7 @@ export function planToWrite(plan: Plan, context: WriteContext): PlannedWrite {
       state: change.state,
       at: change.at,
       alg: created.alg,
+      cause: plan.event,
     }));
   }
   return { write: { changes, newKeys: created === undefined ? [] : [created], events }, created };
@@ -70,5 +75,5 @@ function event(
   before: unknown,
   after: unknown,
 ): KeyEventInput {
-  return { kid, type: EVENT_TYPES[what], actor: context.actor, reason: context.reason, before, after };
+  return { at: context.now, kid, type: EVENT_TYPES[what], actor: context.actor, reason: context.reason, before, after };
 }

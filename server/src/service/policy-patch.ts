@@ -1,4 +1,4 @@
-import { resolveKeyParams } from '../crypto/algorithms.js';
+import { isAlgorithm, isRsa, resolveKeyParams } from '../crypto/algorithms.js';
 import { invalidArgument } from '../errors.js';
 import {
   assertValidPolicy,
@@ -24,11 +24,11 @@ export interface PolicyPatch {
 
 /** The policy after `patch`, refused with every problem named when the result is unsafe. */
 export function applyPolicyPatch(base: KeySetPolicy, patch: PolicyPatch, context: PolicyContext): KeySetPolicy {
-  const algorithmChanges = patch.algorithm !== undefined && patch.algorithm !== base.algorithm;
-  const params = resolveKeyParams(
-    patch.algorithm ?? base.algorithm,
-    patch.rsaModulusBits ?? (algorithmChanges ? undefined : (base.rsaModulusBits ?? undefined)),
-  );
+  const algorithm = patch.algorithm ?? base.algorithm;
+  // An RSA key set moving to another RSA algorithm keeps its modulus length; any other change of
+  // key type starts from that type's default.
+  const keepsSize = isAlgorithm(algorithm) && isRsa(algorithm) && base.rsaModulusBits !== null;
+  const params = resolveKeyParams(algorithm, patch.rsaModulusBits ?? (keepsSize ? (base.rsaModulusBits ?? undefined) : undefined));
   const policy: KeySetPolicy = {
     algorithm: params.alg,
     rsaModulusBits: params.rsaModulusBits ?? null,

@@ -20,8 +20,9 @@ export interface Readiness {
 }
 
 /**
- * Of the clients that fetched the key set's JWKS within the window, the share whose latest fetch
- * came after the pending key was published: they hold a copy that contains it.
+ * Of the clients that fetched the key set's JWKS within the window, the share that were served a
+ * copy containing the pending key (by what was served, not when: a lagging replica may still have
+ * served the old one).
  */
 export async function readinessOf(view: KeySetView, store: KeyStore, now: Date): Promise<Readiness> {
   const { policy } = view.keySet;
@@ -44,8 +45,8 @@ export async function readinessOf(view: KeySetView, store: KeyStore, now: Date):
   return {
     ...base,
     clientsSeen: counts.seen,
-    clientsWithPendingKey: counts.fetchedSince,
-    share: counts.seen === 0 ? undefined : counts.fetchedSince / counts.seen,
+    clientsWithPendingKey: counts.holdingKey,
+    share: counts.seen === 0 ? undefined : counts.holdingKey / counts.seen,
     deadline: hold === null || base.eligibleAt === undefined ? undefined : addSeconds(base.eligibleAt, hold.maxDelaySeconds),
   };
 }

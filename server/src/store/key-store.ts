@@ -50,7 +50,7 @@ export interface EventFilter {
 
 export interface SignatureUsage {
   readonly counts: readonly { keyId: string; minute: Date; count: number }[];
-  readonly lastSignedAt: readonly { keyId: string; at: Date }[];
+  readonly lastSignedAt: readonly { keyId: string; at: Date; latestTokenExpiry: Date | null }[];
 }
 
 export interface ClientSighting {
@@ -58,13 +58,15 @@ export interface ClientSighting {
   readonly clientHash: Buffer;
   readonly firstSeen: Date;
   readonly lastSeen: Date;
+  /** Creation time of the newest key in a JWKS the client was served. */
+  readonly newestKeySeen: Date;
 }
 
 export interface ReadinessCounts {
   /** Distinct clients whose latest fetch is at or after `since`. */
   readonly seen: number;
-  /** Of those, the ones whose latest fetch is at or after `publishedAt`. */
-  readonly fetchedSince: number;
+  /** Of those, the ones that were served a JWKS holding a key created at or after `keyCreatedAt`. */
+  readonly holdingKey: number;
 }
 
 export interface KeyStore {
@@ -88,7 +90,7 @@ export interface KeyStore {
 
   recordSignatures(usage: SignatureUsage): Promise<void>;
   recordSightings(sightings: readonly ClientSighting[]): Promise<void>;
-  readinessCounts(keySetName: string, since: Date, publishedAt: Date): Promise<ReadinessCounts>;
+  readinessCounts(keySetName: string, since: Date, keyCreatedAt: Date): Promise<ReadinessCounts>;
 
   listApiTokens(): Promise<ApiTokenRecord[]>;
   /** Inserts the token unless one with the same hash exists; true when it was inserted. */

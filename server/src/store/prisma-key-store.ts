@@ -26,7 +26,7 @@ export interface PrismaKeyStoreOptions {
 }
 
 // Any fixed number unlikely to collide with another application's advisory locks.
-const SCHEDULER_LOCK = 0x6b657977; // "keyw"
+export const SCHEDULER_LOCK = 0x6b657977; // "keyw"
 
 const keysOldestFirst = { orderBy: [{ createdAt: 'asc' as const }, { kid: 'asc' as const }] };
 
@@ -136,10 +136,13 @@ export class PrismaKeyStore implements KeyStore {
         }
         if (usage.lastSignedAt.length > 0) {
           await tx.$executeRaw`
-            UPDATE keys SET last_signed_at = GREATEST(keys.last_signed_at, v.at)
+            UPDATE keys SET
+              last_signed_at = GREATEST(keys.last_signed_at, v.at),
+              latest_token_expiry = GREATEST(keys.latest_token_expiry, v.expiry)
             FROM unnest(
               ${usage.lastSignedAt.map((l) => l.keyId)}::uuid[],
-              ${usage.lastSignedAt.map((l) => l.at)}::timestamptz[]) AS v(id, at)
+              ${usage.lastSignedAt.map((l) => l.at)}::timestamptz[],
+              ${usage.lastSignedAt.map((l) => l.latestTokenExpiry)}::timestamptz[]) AS v(id, at, expiry)
             WHERE keys.id = v.id`;
         }
       }),
@@ -150,28 +153,30 @@ export class PrismaKeyStore implements KeyStore {
     if (sightings.length === 0) return;
     await this.#run(
       () => this.#prisma.$executeRaw`
-        INSERT INTO jwks_client_sightings (key_set_id, client_hash, first_seen, last_seen)
-        SELECT s.id, v.hash, v.first_seen, v.last_seen
+        INSERT INTO jwks_client_sightings (key_set_id, client_hash, first_seen, last_seen, newest_key_seen)
+        SELECT s.id, v.hash, v.first_seen, v.last_seen, v.newest_key_seen
         FROM unnest(
           ${sightings.map((s) => s.keySet)}::text[],
           ${sightings.map((s) => new Uint8Array(s.clientHash))}::bytea[],
           ${sightings.map((s) => s.firstSeen)}::timestamptz[],
-          ${sightings.map((s) => s.lastSeen)}::timestamptz[]) AS v(name, hash, first_seen, last_seen)
+          ${sightings.map((s) => s.lastSeen)}::timestamptz[],
+          ${sightings.map((s) => s.newestKeySeen)}::timestamptz[]) AS v(name, hash, first_seen, last_seen, newest_key_seen)
         JOIN key_sets s ON s.name = v.name
         ON CONFLICT (key_set_id, client_hash) DO UPDATE SET
           first_seen = LEAST(jwks_client_sightings.first_seen, EXCLUDED.first_seen),
-          last_seen = GREATEST(jwks_client_sightings.last_seen, EXCLUDED.last_seen)`,
+          last_seen = GREATEST(jwks_client_sightings.last_seen, EXCLUDED.last_seen),
+          newest_key_seen = GREATEST(jwks_client_sightings.newest_key_seen, EXCLUDED.newest_key_seen)`,
     );
   }
 
-  async readinessCounts(keySetName: string, since: Date, publishedAt: Date): Promise<ReadinessCounts> {
+  async readinessCounts(keySetName: string, since: Date, keyCreatedAt: Date): Promise<ReadinessCounts> {
     const [row] = await this.#run(
-      () => this.#prisma.$queryRaw<{ seen: bigint; fetched_since: bigint }[]>`
-        SELECT count(*) AS seen, count(*) FILTER (WHERE c.last_seen >= ${publishedAt}) AS fetched_since
+      () => this.#prisma.$queryRaw<{ seen: bigint; holding: bigint }[]>`
+        SELECT count(*) AS seen, count(*) FILTER (WHERE c.newest_key_seen >= ${keyCreatedAt}) AS holding
         FROM jwks_client_sightings c JOIN key_sets s ON s.id = c.key_set_id
         WHERE s.name = ${keySetName} AND c.last_seen >= ${since}`,
     );
-    return { seen: Number(row?.seen ?? 0), fetchedSince: Number(row?.fetched_since ?? 0) };
+    return { seen: Number(row?.seen ?? 0), holdingKey: Number(row?.holding ?? 0) };
   }
 
   async listApiTokens(): Promise<ApiTokenRecord[]> {
@@ -263,6 +268,7 @@ async function applyStateChange(tx: Transaction, keySetId: string, change: State
 function eventRowData(keySetId: string, event: KeyEventInput) {
   return {
     keySetId,
+    createdAt: event.at,
     kid: event.kid,
     type: event.type,
     actor: event.actor,

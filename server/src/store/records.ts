@@ -33,6 +33,8 @@ export interface KeyRecord {
   readonly destroyedAt: Date | null;
   readonly revocationReason: string | null;
   readonly lastSignedAt: Date | null;
+  /** The latest `exp` of the tokens it signed, as far as flushed. */
+  readonly latestTokenExpiry: Date | null;
   /** Envelope-encrypted PKCS#8; null once DESTROYED. */
   readonly sealed: SealedKey | null;
 }
@@ -44,6 +46,8 @@ export interface KeySetSnapshot {
 }
 
 export interface KeyEventInput {
+  /** When it was recorded, by the service's clock (the one its decisions use). */
+  readonly at: Date;
   readonly kid: string | null;
   readonly type: string;
   readonly actor: string;
@@ -55,7 +59,6 @@ export interface KeyEventInput {
 export interface KeyEventRecord extends KeyEventInput {
   readonly id: bigint;
   readonly keySet: string;
-  readonly createdAt: Date;
 }
 
 export interface ApiTokenRecord {

@@ -63,6 +63,7 @@ function toKeyRecord(row: KeyRow): KeyRecord {
     destroyedAt: row.destroyedAt,
     revocationReason: row.revocationReason,
     lastSignedAt: row.lastSignedAt,
+    latestTokenExpiry: row.latestTokenExpiry,
     sealed,
   };
 }
@@ -77,7 +78,7 @@ export function toEventRecord(row: EventRow): KeyEventRecord {
     reason: row.reason,
     before: row.before,
     after: row.after,
-    createdAt: row.createdAt,
+    at: row.createdAt,
   };
 }
 
@@ -128,6 +129,7 @@ export function keyRowData(key: KeyRecord) {
     destroyedAt: key.destroyedAt,
     revocationReason: key.revocationReason,
     lastSignedAt: key.lastSignedAt,
+    latestTokenExpiry: key.latestTokenExpiry,
   };
 }
 

@@ -10,15 +10,17 @@ const hash = (clientId: string) => clientHash(secret, clientId);
 const alice = '198.51.100.1\ncurl/8.5';
 const bob = '198.51.100.2\nGo-http-client/2.0';
 const at = (iso: string) => new Date(iso);
+const KEY_A = at('2024-05-01T09:00:00Z');
+const KEY_B = at('2024-05-01T10:02:30Z');
 
 describe('ClientSightings', () => {
-  it('drains one sighting per key set and client, with the first and last time seen', () => {
+  it('drains one sighting per key set and client: first and last time seen, newest key served', () => {
     const sightings = new ClientSightings();
-    sightings.record('payments', alice, at('2024-05-01T10:00:05Z'));
-    sightings.record('payments', alice, at('2024-05-01T10:03:00Z'));
-    sightings.record('payments', alice, at('2024-05-01T10:00:00Z')); // late
-    sightings.record('payments', bob, at('2024-05-01T10:01:00Z'));
-    sightings.record('default', alice, at('2024-05-01T10:02:00Z'));
+    sightings.record('payments', alice, at('2024-05-01T10:00:05Z'), KEY_A);
+    sightings.record('payments', alice, at('2024-05-01T10:03:00Z'), KEY_B);
+    sightings.record('payments', alice, at('2024-05-01T10:00:00Z'), KEY_A); // late
+    sightings.record('payments', bob, at('2024-05-01T10:01:00Z'), KEY_A);
+    sightings.record('default', alice, at('2024-05-01T10:02:00Z'), KEY_A);
 
     const batch = sightings.drain(hash);
 
@@ -26,9 +28,28 @@ describe('ClientSightings', () => {
     expect(batch.sightings).toHaveLength(3);
     expect(batch.sightings).toEqual(
       expect.arrayContaining([
-        { keySet: 'payments', clientHash: hash(alice), firstSeen: at('2024-05-01T10:00:00Z'), lastSeen: at('2024-05-01T10:03:00Z') },
-        { keySet: 'payments', clientHash: hash(bob), firstSeen: at('2024-05-01T10:01:00Z'), lastSeen: at('2024-05-01T10:01:00Z') },
-        { keySet: 'default', clientHash: hash(alice), firstSeen: at('2024-05-01T10:02:00Z'), lastSeen: at('2024-05-01T10:02:00Z') },
+        // The late visit, served an older JWKS, does not lower what alice is known to hold.
+        {
+          keySet: 'payments',
+          clientHash: hash(alice),
+          firstSeen: at('2024-05-01T10:00:00Z'),
+          lastSeen: at('2024-05-01T10:03:00Z'),
+          newestKeySeen: KEY_B,
+        },
+        {
+          keySet: 'payments',
+          clientHash: hash(bob),
+          firstSeen: at('2024-05-01T10:01:00Z'),
+          lastSeen: at('2024-05-01T10:01:00Z'),
+          newestKeySeen: KEY_A,
+        },
+        {
+          keySet: 'default',
+          clientHash: hash(alice),
+          firstSeen: at('2024-05-01T10:02:00Z'),
+          lastSeen: at('2024-05-01T10:02:00Z'),
+          newestKeySeen: KEY_A,
+        },
       ]),
     );
     expect(sightings.drain(hash)).toEqual({ sightings: [], droppedSinceLastDrain: 0 });
@@ -36,7 +57,7 @@ describe('ClientSightings', () => {
 
   it('never hands out a raw client id', () => {
     const sightings = new ClientSightings();
-    sightings.record('payments', alice, at('2024-05-01T10:00:00Z'));
+    sightings.record('payments', alice, at('2024-05-01T10:00:00Z'), KEY_A);
 
     expect(inspect(sightings, { showHidden: true, depth: null })).not.toContain('198.51.100.1');
     expect(JSON.stringify(sightings)).not.toContain('198.51.100.1');
@@ -46,11 +67,11 @@ describe('ClientSightings', () => {
 
   it('holds at most maxClients pairs between drains and counts the ones it dropped', () => {
     const sightings = new ClientSightings({ maxClients: 2 });
-    sightings.record('payments', alice, at('2024-05-01T10:00:00Z'));
-    sightings.record('payments', bob, at('2024-05-01T10:00:00Z'));
-    sightings.record('default', alice, at('2024-05-01T10:00:00Z')); // a third pair: dropped
-    sightings.record('payments', 'carol', at('2024-05-01T10:00:00Z')); // dropped
-    sightings.record('payments', alice, at('2024-05-01T10:05:00Z')); // known pair: still updated
+    sightings.record('payments', alice, at('2024-05-01T10:00:00Z'), KEY_A);
+    sightings.record('payments', bob, at('2024-05-01T10:00:00Z'), KEY_A);
+    sightings.record('default', alice, at('2024-05-01T10:00:00Z'), KEY_A); // a third pair: dropped
+    sightings.record('payments', 'carol', at('2024-05-01T10:00:00Z'), KEY_A); // dropped
+    sightings.record('payments', alice, at('2024-05-01T10:05:00Z'), KEY_A); // known pair: still updated
 
     const batch = sightings.drain(hash);
 
@@ -62,13 +83,13 @@ describe('ClientSightings', () => {
     expect(batch.sightings[0]?.lastSeen).toEqual(at('2024-05-01T10:05:00Z'));
 
     // A drain frees the room.
-    sightings.record('default', alice, at('2024-05-01T10:06:00Z'));
+    sightings.record('default', alice, at('2024-05-01T10:06:00Z'), KEY_A);
     expect(sightings.drain(hash)).toMatchObject({ sightings: [{ keySet: 'default' }], droppedSinceLastDrain: 0 });
   });
 
   it('keeps its sightings when hashing fails, for the next drain', () => {
     const sightings = new ClientSightings();
-    sightings.record('payments', alice, at('2024-05-01T10:00:00Z'));
+    sightings.record('payments', alice, at('2024-05-01T10:00:00Z'), KEY_A);
 
     expect(() =>
       sightings.drain(() => {
@@ -94,7 +115,7 @@ describe('ClientSightings', () => {
             if (pairs.size < maxClients) pairs.add(pair);
             else dropped += 1;
           }
-          sightings.record(keySet, client, new Date(ms));
+          sightings.record(keySet, client, new Date(ms), KEY_A);
         }
         const batch = sightings.drain(hash);
         expect(batch.sightings).toHaveLength(pairs.size);

@@ -11,6 +11,8 @@ export interface Sighting {
   clientHash: Buffer;
   firstSeen: Date;
   lastSeen: Date;
+  /** The creation time of the newest key in any JWKS this client was served. */
+  newestKeySeen: Date;
 }
 
 export interface SightingBatch {
@@ -23,6 +25,7 @@ export interface SightingBatch {
 interface SeenTimes {
   firstMs: number;
   lastMs: number;
+  newestKeyMs: number;
 }
 
 export class ClientSightings {
@@ -41,16 +44,22 @@ export class ClientSightings {
     this.#maxClients = maxClients;
   }
 
-  /** `clientId` is opaque here; the gateway passes `remoteAddress + '\n' + userAgent`. */
-  record(keySet: string, clientId: string, at: Date): void {
+  /**
+   * `clientId` is opaque here; the gateway passes `remoteAddress + '\n' + userAgent`.
+   * `newestKeyAt`: creation time of the newest key in the document served, which tells what the
+   * client now holds (a lagging replica may still serve an older JWKS).
+   */
+  record(keySet: string, clientId: string, at: Date, newestKeyAt: Date): void {
     const ms = at.getTime();
+    const newestKeyMs = newestKeyAt.getTime();
     // An invalid date is a caller bug; bookkeeping must not fail the request it follows.
-    if (Number.isNaN(ms)) return;
+    if (Number.isNaN(ms) || Number.isNaN(newestKeyMs)) return;
     let clients = this.#byKeySet.get(keySet);
     const seen = clients?.get(clientId);
     if (seen !== undefined) {
       if (ms < seen.firstMs) seen.firstMs = ms;
       if (ms > seen.lastMs) seen.lastMs = ms;
+      if (newestKeyMs > seen.newestKeyMs) seen.newestKeyMs = newestKeyMs;
       return;
     }
     // Bounded, because anyone can make up new clients by varying the User-Agent.
@@ -62,7 +71,7 @@ export class ClientSightings {
       clients = new Map();
       this.#byKeySet.set(keySet, clients);
     }
-    clients.set(clientId, { firstMs: ms, lastMs: ms });
+    clients.set(clientId, { firstMs: ms, lastMs: ms, newestKeyMs });
     this.#pairs += 1;
   }
 
@@ -74,7 +83,13 @@ export class ClientSightings {
     const sightings: Sighting[] = [];
     for (const [keySet, clients] of this.#byKeySet) {
       for (const [clientId, seen] of clients) {
-        sightings.push({ keySet, clientHash: hash(clientId), firstSeen: new Date(seen.firstMs), lastSeen: new Date(seen.lastMs) });
+        sightings.push({
+          keySet,
+          clientHash: hash(clientId),
+          firstSeen: new Date(seen.firstMs),
+          lastSeen: new Date(seen.lastMs),
+          newestKeySeen: new Date(seen.newestKeyMs),
+        });
       }
     }
     const batch = { sightings, droppedSinceLastDrain: this.#dropped };

@@ -83,7 +83,22 @@ describe('SignatureCounter', () => {
       ]),
     );
     expect(batch.counts).toHaveLength(2);
-    expect(batch.lastSignedAt).toEqual([{ keyId: 'k', at: new Date('2024-05-01T10:01:00.000Z') }]);
+    expect(batch.lastSignedAt).toEqual([
+      { keyId: 'k', at: new Date('2024-05-01T10:01:00.000Z'), latestTokenExpiry: null },
+    ]);
+  });
+
+  it('keeps the latest token expiry per key, ignoring signatures without one', () => {
+    const counter = new SignatureCounter();
+    const at = new Date('2024-05-01T10:00:00Z');
+    counter.record('k', at, new Date('2024-05-01T11:00:00Z'));
+    counter.record('k', at, new Date('2024-05-01T10:30:00Z'));
+    counter.record('k', at);
+    counter.record('other', at);
+    expect(counter.drain().lastSignedAt).toEqual([
+      { keyId: 'k', at, latestTokenExpiry: new Date('2024-05-01T11:00:00Z') },
+      { keyId: 'other', at, latestTokenExpiry: null },
+    ]);
   });
 
   it('ignores an invalid date rather than failing the signature', () => {

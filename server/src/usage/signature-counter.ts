@@ -6,8 +6,11 @@ const MINUTE_MS = 60_000;
 export interface SignatureCountBatch {
   /** Signatures made with `keyId` during the minute starting at `minute`. */
   counts: { keyId: string; minute: Date; count: number }[];
-  /** The latest signing time recorded per key. */
-  lastSignedAt: { keyId: string; at: Date }[];
+  /**
+   * Per key: the latest signing time, and the latest `exp` of the tokens it signed (null when it
+   * signed only payloads without one). The lifecycle keeps a key published until that `exp`.
+   */
+  lastSignedAt: { keyId: string; at: Date; latestTokenExpiry: Date | null }[];
 }
 
 /** One key's counts since the last drain. */
@@ -18,14 +21,17 @@ class KeyTally {
   /** Other minutes: the one before a minute boundary, or a late record. */
   earlier: Map<number, number> | undefined;
   lastSignedMs: number;
+  /** -Infinity until a token with an `exp` is recorded. */
+  latestExpiryMs = Number.NEGATIVE_INFINITY;
 
   constructor(minute: number, ms: number) {
     this.minute = minute;
     this.lastSignedMs = ms;
   }
 
-  add(minute: number, ms: number): void {
+  add(minute: number, ms: number, expiryMs: number): void {
     if (ms > this.lastSignedMs) this.lastSignedMs = ms;
+    if (expiryMs > this.latestExpiryMs) this.latestExpiryMs = expiryMs;
     if (minute === this.minute) {
       this.count += 1;
       return;
@@ -43,8 +49,10 @@ export class SignatureCounter {
   // Keys come from our own store, so this map stays as small as the number of signing keys.
   #tallies = new Map<string, KeyTally>();
 
-  record(keyId: string, at: Date): void {
+  /** `tokenExpiresAt`: the signed token's `exp`, when it has one. */
+  record(keyId: string, at: Date, tokenExpiresAt?: Date): void {
     const ms = at.getTime();
+    const expiryMs = tokenExpiresAt?.getTime() ?? Number.NEGATIVE_INFINITY;
     // An invalid date is a caller bug; bookkeeping must not fail the signature it follows.
     if (Number.isNaN(ms)) return;
     const minute = Math.floor(ms / MINUTE_MS);
@@ -53,7 +61,7 @@ export class SignatureCounter {
       tally = new KeyTally(minute, ms); // once per key between drains
       this.#tallies.set(keyId, tally);
     }
-    tally.add(minute, ms);
+    tally.add(minute, ms, Number.isNaN(expiryMs) ? Number.NEGATIVE_INFINITY : expiryMs);
   }
 
   /** Everything recorded since the last drain; starts counting afresh. */
@@ -66,7 +74,11 @@ export class SignatureCounter {
         batch.counts.push({ keyId, minute: new Date(minute * MINUTE_MS), count });
       }
       batch.counts.push({ keyId, minute: new Date(tally.minute * MINUTE_MS), count: tally.count });
-      batch.lastSignedAt.push({ keyId, at: new Date(tally.lastSignedMs) });
+      batch.lastSignedAt.push({
+        keyId,
+        at: new Date(tally.lastSignedMs),
+        latestTokenExpiry: Number.isFinite(tally.latestExpiryMs) ? new Date(tally.latestExpiryMs) : null,
+      });
     }
     return batch;
   }

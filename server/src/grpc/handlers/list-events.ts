@@ -7,6 +7,8 @@ import type { KeyEventRecord } from '../../store/records.js';
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
 const TOKEN_PREFIX = 'v1:';
+// Event ids are PostgreSQL bigints.
+const MAX_BIGINT = 2n ** 63n - 1n;
 
 export async function listEvents(store: KeyStore, request: ListEventsRequest): Promise<ListEventsResponse> {
   const limit = request.pageSize === 0 ? DEFAULT_PAGE_SIZE : request.pageSize;
@@ -36,7 +38,7 @@ function toWireEvent(event: KeyEventRecord): Event {
     reason: event.reason ?? '',
     beforeJson: event.before === null || event.before === undefined ? '' : JSON.stringify(event.before),
     afterJson: event.after === null || event.after === undefined ? '' : JSON.stringify(event.after),
-    createdAt: event.createdAt,
+    createdAt: event.at,
   };
 }
 
@@ -47,6 +49,8 @@ function encodePageToken(id: bigint): string {
 function decodePageToken(token: string): bigint {
   const decoded = Buffer.from(token, 'base64url').toString('utf8');
   const id = decoded.startsWith(TOKEN_PREFIX) ? decoded.slice(TOKEN_PREFIX.length) : '';
-  if (!/^\d{1,19}$/.test(id)) throw invalidArgument('page_token', 'is not a token this service issued');
+  if (!/^\d{1,19}$/.test(id) || BigInt(id) > MAX_BIGINT) {
+    throw invalidArgument('page_token', 'is not a token this service issued');
+  }
   return BigInt(id);
 }

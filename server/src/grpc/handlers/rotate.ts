@@ -2,11 +2,11 @@ import { RotationMode, type RotateRequest, type RotateResponse } from '@keyward/
 import { actorName, type Principal } from '../../auth/principal.js';
 import { KeywardError } from '../../errors.js';
 import { addSeconds } from '../../lifecycle/facts.js';
-import { cacheHorizonSeconds } from '../../lifecycle/policy.js';
 import type { KeyManager } from '../../service/key-manager.js';
 import { validateKeySetName } from '../../service/names.js';
 import { pendingKeyOf } from '../../service/pending-key.js';
 import { toWireKey } from '../messages.js';
+import { unseenKeyWarning } from '../unseen-key-warning.js';
 
 export async function rotate(manager: KeyManager, request: RotateRequest, principal: Principal): Promise<RotateResponse> {
   const keySet = validateKeySetName(request.keySet, 'key_set');
@@ -17,18 +17,13 @@ export async function rotate(manager: KeyManager, request: RotateRequest, princi
   if (immediate) {
     const signer = view.keys.find((key) => key.kid === view.signer?.kid);
     if (signer === undefined) throw new KeywardError('INTERNAL', 'immediate rotation left no signer');
-    const horizon = cacheHorizonSeconds(manager.policyContext);
     const steppedDown = result.plan?.changes.find((change) => change.kind === 'transition' && change.from === 'ACTIVE');
     return {
       newKey: toWireKey(signer),
       previousKid: steppedDown?.kind === 'transition' ? steppedDown.kid : '',
       activatesAt: signer.activatedAt ?? undefined,
       alreadyPending: false,
-      warning:
-        signer.createdAt.getTime() === signer.activatedAt?.getTime()
-          ? `the new key ${signer.kid} signs now without having been published first: clients holding a cached JWKS ` +
-            `will not find its kid until they refresh (up to ${horizon}s); tokens it signs may fail verification until then`
-          : '',
+      warning: unseenKeyWarning(signer, manager.policyContext),
     };
   }
 

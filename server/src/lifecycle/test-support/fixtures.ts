@@ -48,6 +48,7 @@ export function key(kid: string, state: KeyFacts['state'], fields: Partial<Omit<
     revokedAt: null,
     destroyedAt: null,
     lastSignedAt: null,
+    latestTokenExpiry: null,
     ...fields,
   };
 }

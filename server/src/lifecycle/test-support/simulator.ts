@@ -3,7 +3,7 @@
 // the JWKS and the private material separately from the state, from what the store does on each
 // change, so that tests can check that the states and what is published agree.
 
-import type { KeyFacts, KeySetFacts, ReadinessShare } from '../facts.js';
+import { addSeconds, type KeyFacts, type KeySetFacts, type ReadinessShare } from '../facts.js';
 import type { Change, Plan, PlanEvent } from '../plan.js';
 import type { KeySetPolicy } from '../policy.js';
 import { nextDuePlan, type DuePlan } from '../schedule.js';
@@ -44,8 +44,8 @@ export interface AppliedChange {
 export interface Signature {
   readonly kid: string;
   readonly at: Date;
-  /** max_token_ttl when it was made: the longest the token may stay valid. */
-  readonly maxTokenTtlSeconds: number;
+  /** The `exp` of the token it signed. */
+  readonly expiresAt: Date;
 }
 
 /** The store refused a change; the whole plan was rolled back. */
@@ -125,6 +125,7 @@ export class KeySetSimulator {
       revokedAt: null,
       destroyedAt: null,
       lastSignedAt: null,
+      latestTokenExpiry: null,
       ...fields,
       holdsMaterial: fields.state !== 'DESTROYED',
       activatedBy: fields.state === 'ACTIVE' ? 'seed' : null,
@@ -163,15 +164,39 @@ export class KeySetSimulator {
     }
   }
 
-  /** A signature by the one ACTIVE sig key at `now`; returns its kid. */
-  sign(now: Date): string {
+  /**
+   * Continuous operation from `from` (already settled) to `to`: the scheduler runs at every due
+   * time in between, as a scheduler that never falls behind would. Returns the times it ran.
+   */
+  runContinuously(from: Date, to: Date, readiness?: ReadinessShare): Date[] {
+    const times: Date[] = [];
+    let now = from;
+    for (;;) {
+      const next = nextDuePlan(this.facts(), to, readiness);
+      if (next === undefined) return times;
+      if (times.length >= this.maxPlansPerRun) throw new Error(`simulator: more than ${times.length} scheduler runs`);
+      if (next.dueAt <= now) throw new Error(`simulator: ${next.event} due ${next.dueAt.toISOString()} was left behind at ${now.toISOString()}`);
+      now = next.dueAt;
+      this.runScheduler(now, readiness);
+      times.push(now);
+    }
+  }
+
+  /**
+   * A signature by the one ACTIVE sig key at `now`, for a token valid `ttlSeconds` (by default the
+   * longest the policy allows); records lastSignedAt and latestTokenExpiry as the store does, and
+   * returns the signer's kid.
+   */
+  sign(now: Date, ttlSeconds = this.currentPolicy.maxTokenTtlSeconds): string {
     const active = this.keyList.filter((key) => key.use === 'sig' && key.state === 'ACTIVE');
     const signer = active[0];
     if (signer === undefined || active.length > 1) {
       throw new Error(`simulator: cannot sign with ${active.length} ACTIVE sig keys`);
     }
+    const expiry = addSeconds(now, ttlSeconds);
     signer.lastSignedAt = now;
-    this.signatureLog.push({ kid: signer.kid, at: now, maxTokenTtlSeconds: this.currentPolicy.maxTokenTtlSeconds });
+    if (signer.latestTokenExpiry === null || expiry > signer.latestTokenExpiry) signer.latestTokenExpiry = expiry;
+    this.signatureLog.push({ kid: signer.kid, at: now, expiresAt: expiry });
     return signer.kid;
   }
 
@@ -197,6 +222,7 @@ export class KeySetSimulator {
         revokedAt: null,
         destroyedAt: null,
         lastSignedAt: null,
+        latestTokenExpiry: null,
         holdsMaterial: true,
         activatedBy: change.state === 'ACTIVE' ? origin : null,
         policyAtActivation: change.state === 'ACTIVE' ? this.currentPolicy : null,
@@ -282,5 +308,6 @@ function toFacts(key: SimKey): KeyFacts {
     revokedAt: key.revokedAt,
     destroyedAt: key.destroyedAt,
     lastSignedAt: key.lastSignedAt,
+    latestTokenExpiry: key.latestTokenExpiry,
   };
 }

@@ -1,0 +1,213 @@
+// @vitest-environment node
+// The Prisma store against a real PostgreSQL: the batch writes, the guarded state changes, the
+// scheduler's advisory lock and event paging.
+import pg from 'pg';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
+import { defaultPolicy } from '../lifecycle/policy.js';
+import type { KeyRecord, KeySetRecord } from './records.js';
+import { PrismaKeyStore, SCHEDULER_LOCK } from './prisma-key-store.js';
+
+let database: TestDatabase;
+let store: PrismaKeyStore;
+
+const T0 = new Date('2030-01-01T00:00:00Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+
+function keySet(name: string): KeySetRecord {
+  return {
+    id: randomUUID(),
+    name,
+    kidScheme: 'jwk-thumbprint',
+    issuer: null,
+    createdAt: T0,
+    policy: defaultPolicy('ES256', undefined, { jwksMaxAgeSeconds: 300, staleWhileRevalidateSeconds: 60 }),
+  };
+}
+
+function key(owner: KeySetRecord, kid: string, state: KeyRecord['state']): KeyRecord {
+  return {
+    id: randomUUID(),
+    keySetId: owner.id,
+    kid,
+    alg: 'ES256',
+    use: 'sig',
+    state,
+    publicJwk: { kty: 'EC', crv: 'P-256', x: kid, y: kid },
+    createdAt: T0,
+    activatedAt: state === 'ACTIVE' ? T0 : null,
+    retiredAt: null,
+    expiredAt: null,
+    revokedAt: null,
+    destroyedAt: null,
+    revocationReason: null,
+    lastSignedAt: null,
+    latestTokenExpiry: null,
+    sealed: { ciphertext: Buffer.from('c'), wrappedDataKey: Buffer.from('w'), masterKeyId: 'm' },
+  };
+}
+
+async function withClient<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const noEvent = { at: T0, kid: null, type: 'test', actor: 'test', reason: null, before: null, after: null };
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  store = new PrismaKeyStore({ databaseUrl: database.url });
+});
+
+afterAll(async () => {
+  await store?.close();
+  await database?.drop();
+});
+
+describe('recordSignatures', () => {
+  it('adds counts per key and minute across flushes and keeps the latest times', async () => {
+    const owner = keySet('usage');
+    const signer = key(owner, 'usage-1', 'ACTIVE');
+    await store.createKeySet(owner, signer, noEvent);
+    await store.recordSignatures({
+      counts: [{ keyId: signer.id, minute: at(0), count: 3 }],
+      lastSignedAt: [{ keyId: signer.id, at: at(30), latestTokenExpiry: at(3_630) }],
+    });
+    await store.recordSignatures({
+      counts: [
+        { keyId: signer.id, minute: at(0), count: 2 },
+        { keyId: signer.id, minute: at(60), count: 1 },
+      ],
+      // Older than what is stored: a late batch never moves the times back.
+      lastSignedAt: [{ keyId: signer.id, at: at(10), latestTokenExpiry: null }],
+    });
+    const rows = await withClient(async (client) => {
+      const counts = await client.query('SELECT minute, count FROM key_signature_counts WHERE key_id = $1 ORDER BY minute', [signer.id]);
+      const times = await client.query('SELECT last_signed_at, latest_token_expiry FROM keys WHERE id = $1', [signer.id]);
+      return { counts: counts.rows, times: times.rows[0] };
+    });
+    expect(rows.counts).toEqual([
+      { minute: at(0), count: '5' },
+      { minute: at(60), count: '1' },
+    ]);
+    expect(rows.times).toEqual({ last_signed_at: at(30), latest_token_expiry: at(3_630) });
+  });
+});
+
+describe('recordSightings and readinessCounts', () => {
+  it('keeps one row per key set and client, and counts recent clients and those holding a key', async () => {
+    const owner = keySet('sightings');
+    await store.createKeySet(owner, key(owner, 'sightings-1', 'ACTIVE'), noEvent);
+    const client = (n: number) => Buffer.alloc(32, n);
+    const sighting = (n: number, firstSeen: Date, lastSeen: Date, newestKeySeen: Date, keySet = 'sightings') => ({
+      keySet,
+      clientHash: client(n),
+      firstSeen,
+      lastSeen,
+      newestKeySeen,
+    });
+    await store.recordSightings([
+      sighting(1, at(0), at(10), at(-10)),
+      sighting(2, at(0), at(100), at(50)),
+      sighting(3, at(-90_000), at(-90_000), at(-95_000)),
+      sighting(4, at(0), at(0), at(0), 'no-such-key-set'),
+    ]);
+    // Client 1 again, later, served a JWKS with a newer key; an older document never lowers it.
+    await store.recordSightings([sighting(1, at(5), at(200), at(150))]);
+    await store.recordSightings([sighting(1, at(6), at(190), at(-10))]);
+    const rows = await withClient(async (db) =>
+      (await db.query('SELECT first_seen, last_seen, newest_key_seen FROM jwks_client_sightings ORDER BY client_hash')).rows,
+    );
+    expect(rows).toEqual([
+      { first_seen: at(0), last_seen: at(200), newest_key_seen: at(150) },
+      { first_seen: at(0), last_seen: at(100), newest_key_seen: at(50) },
+      { first_seen: at(-90_000), last_seen: at(-90_000), newest_key_seen: at(-95_000) },
+    ]);
+    expect(await store.readinessCounts('sightings', at(-3_600), at(150))).toEqual({ seen: 2, holdingKey: 1 });
+    expect(await store.readinessCounts('sightings', at(-3_600), at(50))).toEqual({ seen: 2, holdingKey: 2 });
+    expect(await store.readinessCounts('sightings', at(-100_000), at(-95_000))).toEqual({ seen: 3, holdingKey: 3 });
+  });
+});
+
+describe('change', () => {
+  it('writes nothing when a change was decided on a stale state', async () => {
+    const owner = keySet('guarded');
+    const signer = key(owner, 'guarded-1', 'ACTIVE');
+    await store.createKeySet(owner, signer, noEvent);
+    const attempt = store.change('guarded', () => ({
+      changes: [{ kid: 'guarded-1', from: 'PENDING', to: 'ACTIVE', at: T0 }],
+      newKeys: [key(owner, 'guarded-2', 'PENDING')],
+      events: [noEvent],
+    }));
+    await expect(attempt).rejects.toThrow('key guarded-1 is no longer PENDING');
+    const after = await store.findKeySet('guarded');
+    expect(after?.keys.map((k) => [k.kid, k.state])).toEqual([['guarded-1', 'ACTIVE']]);
+  });
+
+  it('erases the private material of a key it destroys', async () => {
+    const owner = keySet('erased');
+    await store.createKeySet(owner, key(owner, 'erased-1', 'ACTIVE'), noEvent);
+    await store.change('erased', () => ({
+      changes: [
+        { kid: 'erased-1', from: 'ACTIVE', to: 'REVOKED', at: at(1), reason: 'leaked' },
+        { kid: 'erased-1', from: 'REVOKED', to: 'DESTROYED', at: at(2) },
+      ],
+      newKeys: [],
+      events: [],
+    }));
+    const [row] = await withClient(async (db) =>
+      (await db.query("SELECT * FROM keys WHERE kid = 'erased-1'")).rows,
+    );
+    expect(row).toMatchObject({
+      state: 'DESTROYED',
+      revoked_at: at(1),
+      destroyed_at: at(2),
+      revocation_reason: 'leaked',
+      encrypted_private_key: null,
+      wrapped_data_key: null,
+      master_key_id: null,
+    });
+  });
+
+  it('acts as the scheduler only while no other session holds the scheduler lock', async () => {
+    const owner = keySet('leader');
+    await store.createKeySet(owner, key(owner, 'leader-1', 'ACTIVE'), noEvent);
+    const decide = () => ({ changes: [], newKeys: [], events: [noEvent] });
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock($1)', [SCHEDULER_LOCK]);
+      expect(await store.change('leader', decide, { asScheduler: true })).toBe('not-leader');
+      await holder.query('COMMIT');
+      expect(await store.change('leader', decide, { asScheduler: true })).toBe('written');
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('answers NOT_FOUND for an unknown key set', async () => {
+    await expect(store.change('ghost', () => undefined)).rejects.toThrow('key set "ghost" does not exist');
+  });
+});
+
+describe('listEvents', () => {
+  it('pages newest first and filters by key set and kid', async () => {
+    const owner = keySet('paged');
+    await store.createKeySet(owner, key(owner, 'paged-1', 'ACTIVE'), { ...noEvent, kid: 'paged-1', type: 'first' });
+    for (const type of ['second', 'third', 'fourth']) {
+      await store.change('paged', () => ({ changes: [], newKeys: [], events: [{ ...noEvent, kid: 'paged-2', type }] }));
+    }
+    const first = await store.listEvents({ keySet: 'paged', limit: 2 });
+    expect(first.map((e) => e.type)).toEqual(['fourth', 'third']);
+    const rest = await store.listEvents({ keySet: 'paged', limit: 10, beforeId: first[1]!.id });
+    expect(rest.map((e) => e.type)).toEqual(['second', 'first']);
+    expect((await store.listEvents({ kid: 'paged-1', limit: 10 })).map((e) => e.type)).toEqual(['first']);
+  });
+});
