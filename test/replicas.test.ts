@@ -14,7 +14,6 @@ import {
   eventRows,
   keyRows,
   kidsOf,
-  query,
   replicaSettings,
   ReplicaPool,
   waitFor,
@@ -22,6 +21,7 @@ import {
   type KeyRow,
   type Replica,
 } from './support/replica-cluster.js';
+import { queryDatabase } from './support/sql.js';
 
 const SCHEDULED = RotationMode.ROTATION_MODE_SCHEDULED;
 const IMMEDIATE = RotationMode.ROTATION_MODE_IMMEDIATE;
@@ -244,7 +244,7 @@ describe('three replicas over one database', () => {
       await waitFor(
         'ten Rotates to wait on the row lock',
         async () => {
-          const [row] = await query<{ waiting: number }>(
+          const [row] = await queryDatabase<{ waiting: number }>(
             db.url,
             `SELECT count(*)::int AS waiting FROM pg_stat_activity
              WHERE datname = current_database() AND wait_event_type = 'Lock'`,

@@ -4,11 +4,10 @@ import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { KeyServiceClient, KeyServiceService, type KeyServiceServer } from '@keyward/proto/keyward/v1';
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll } from 'vitest';
 import { startKeyward, type RunningKeyward } from '../../server/src/app.js';
 import { masterKeyFromBytes, type MasterKey } from '../../server/src/crypto/envelope.js';
-import { createLogger } from '../../server/src/logging/logger.js';
+import { loggerInto } from '../../server/src/test-support/logs.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const TEST_ADMIN_TOKEN = `kw_test_${randomBytes(24).toString('base64url')}`;
@@ -70,12 +69,6 @@ export function newMasterKey(): MasterKey {
 
 export async function startTestKeyward(options: StartTestKeywardOptions): Promise<TestKeyward> {
   const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logs.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
-      done();
-    },
-  });
   const masterKey = options.masterKey ?? newMasterKey();
   const running = await startKeyward({
     config: {
@@ -93,7 +86,7 @@ export async function startTestKeyward(options: StartTestKeywardOptions): Promis
     },
     databaseUrl: options.databaseUrl,
     masterKey,
-    logger: createLogger('debug', sink),
+    logger: loggerInto(logs),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const grpcAddress = `127.0.0.1:${running.grpcPort}`;

@@ -8,7 +8,6 @@ import {
   type Key,
   type KeySetPolicy,
 } from '@keyward/proto/keyward/v1';
-import pg from 'pg';
 import type { KeyServiceRpcs } from './keyward.js';
 
 export const ADMIN_ACTOR = 'token:KEYWARD_ADMIN_TOKEN';
@@ -158,17 +157,4 @@ export function payloadOf(jws: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
-/** One query on the service's database, through its own connection. */
-export async function queryDatabase<Row extends pg.QueryResultRow>(
-  databaseUrl: string,
-  sql: string,
-  params: unknown[] = [],
-): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<Row>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
+export { queryDatabase } from './sql.js';

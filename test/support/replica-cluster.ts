@@ -4,7 +4,7 @@
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { KeyServiceClient, KeyServiceService } from '@keyward/proto/keyward/v1';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { queryDatabase } from './sql.js';
 import type { KeyServiceRpcs } from './keyward.js';
 import { startServiceProcess, type ServiceProcess } from './process.js';
 
@@ -169,20 +169,6 @@ export async function waitFor<T>(
   }
 }
 
-/** Runs `sql` on its own short-lived connection. */
-export async function query<Row extends pg.QueryResultRow>(
-  databaseUrl: string,
-  sql: string,
-  params: unknown[] = [],
-): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<Row>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 export interface KeyRow {
   readonly kid: string;
@@ -196,7 +182,7 @@ export interface KeyRow {
 
 /** Every key row of a key set, oldest first, with whether each piece of private material is there. */
 export function keyRows(databaseUrl: string, keySet: string): Promise<KeyRow[]> {
-  return query<KeyRow>(
+  return queryDatabase<KeyRow>(
     databaseUrl,
     `SELECT k.kid, k.state::text AS state, k.use::text AS use, k.created_at,
             k.encrypted_private_key IS NOT NULL AS has_encrypted_private_key,
@@ -218,7 +204,7 @@ export interface EventRow {
 
 /** The audit trail of a key set, in the order it was written. */
 export function eventRows(databaseUrl: string, keySet: string): Promise<EventRow[]> {
-  return query<EventRow>(
+  return queryDatabase<EventRow>(
     databaseUrl,
     `SELECT e.id::text AS id, e.kid, e.type, e.actor
      FROM key_events e JOIN key_sets s ON s.id = e.key_set_id

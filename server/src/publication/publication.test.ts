@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../lifecycle/policy.js';
 import type { KeyState } from '../lifecycle/states.js';
-import type { KeyRecord, KeySetRecord } from '../store/records.js';
+import { FRESH_KEY_LIFECYCLE, type KeyRecord, type KeySetRecord } from '../store/records.js';
 import { buildDiscovery } from './discovery.js';
 import { buildJwks } from './jwks.js';
 
@@ -25,14 +25,8 @@ function key(kid: string, state: KeyState, createdAt: number, alg: KeyRecord['al
     state,
     publicJwk: { kty: 'EC', crv: 'P-256', x: `x-${kid}`, y: `y-${kid}` },
     createdAt: new Date(createdAt),
+    ...FRESH_KEY_LIFECYCLE,
     activatedAt: null,
-    retiredAt: null,
-    expiredAt: null,
-    revokedAt: null,
-    destroyedAt: null,
-    revocationReason: null,
-    lastSignedAt: null,
-    latestTokenExpiry: null,
     sealed: null,
   };
 }

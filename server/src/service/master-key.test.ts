@@ -1,24 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { masterKeyFromBytes } from '../crypto/envelope.js';
-import { createLogger } from '../logging/logger.js';
 import { GENERATED_MASTER_KEY_FILE, loadMasterKey } from './master-key.js';
+import { loggerInto } from '../test-support/logs.js';
 
 let dir: string;
 let logs: string[];
-const logger = () =>
-  createLogger(
-    'info',
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs.push(chunk.toString());
-        done();
-      },
-    }),
-  );
+const logger = () => loggerInto(logs, 'info');
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'keyward-master-key-'));

@@ -4,7 +4,7 @@ import { jwkThumbprint, publicJwk } from '../crypto/jwk.js';
 import { generateKeyPair } from '../crypto/keygen.js';
 import type { KeyState } from '../lifecycle/states.js';
 import { sealKey } from '../keyring/sealing.js';
-import type { KeyRecord, KeySetRecord } from '../store/records.js';
+import { FRESH_KEY_LIFECYCLE, type KeyRecord, type KeySetRecord } from '../store/records.js';
 
 /**
  * A new signing key for a key set: generated, named and sealed before any transaction starts, so
@@ -26,14 +26,8 @@ export async function mintKey(keySet: KeySetRecord, state: KeyState, now: Date, 
     state,
     publicJwk: jwk,
     createdAt: now,
+    ...FRESH_KEY_LIFECYCLE,
     activatedAt: state === 'ACTIVE' ? now : null,
-    retiredAt: null,
-    expiredAt: null,
-    revokedAt: null,
-    destroyedAt: null,
-    revocationReason: null,
-    lastSignedAt: null,
-    latestTokenExpiry: null,
     sealed: sealKey(identity, privateKey, master),
   };
 }

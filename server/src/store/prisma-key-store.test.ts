@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { defaultPolicy } from '../lifecycle/policy.js';
-import type { KeyRecord, KeySetRecord } from './records.js';
+import { FRESH_KEY_LIFECYCLE, type KeyRecord, type KeySetRecord } from './records.js';
 import { PrismaKeyStore, SCHEDULER_LOCK } from './prisma-key-store.js';
 
 let database: TestDatabase;
@@ -36,14 +36,8 @@ function key(owner: KeySetRecord, kid: string, state: KeyRecord['state']): KeyRe
     state,
     publicJwk: { kty: 'EC', crv: 'P-256', x: kid, y: kid },
     createdAt: T0,
+    ...FRESH_KEY_LIFECYCLE,
     activatedAt: state === 'ACTIVE' ? T0 : null,
-    retiredAt: null,
-    expiredAt: null,
-    revokedAt: null,
-    destroyedAt: null,
-    revocationReason: null,
-    lastSignedAt: null,
-    latestTokenExpiry: null,
     sealed: { ciphertext: Buffer.from('c'), wrappedDataKey: Buffer.from('w'), masterKeyId: 'm' },
   };
 }

@@ -39,6 +39,18 @@ export interface KeyRecord {
   readonly sealed: SealedKey | null;
 }
 
+/** The lifecycle fields of a key nothing has happened to yet. */
+export const FRESH_KEY_LIFECYCLE = {
+  activatedAt: null,
+  retiredAt: null,
+  expiredAt: null,
+  revokedAt: null,
+  destroyedAt: null,
+  revocationReason: null,
+  lastSignedAt: null,
+  latestTokenExpiry: null,
+} as const satisfies Partial<KeyRecord>;
+
 export interface KeySetSnapshot {
   readonly keySet: KeySetRecord;
   /** Oldest first. */

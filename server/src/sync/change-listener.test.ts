@@ -1,13 +1,12 @@
 // @vitest-environment node
 import { createServer } from 'node:net';
-import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { startTcpProxy } from '../../../test/support/tcp-proxy.js';
-import { createLogger } from '../logging/logger.js';
 import { CHANGE_LISTENER_APPLICATION_NAME, startChangeListener, type ChangeListener } from './change-listener.js';
 import { CHANGES_CHANNEL, encodeChangeNotice, type ChangeNotice } from './channel.js';
+import { loggerInto } from '../test-support/logs.js';
 
 /** Values pushed by callbacks, awaited one at a time: tests wait for events, never for the clock. */
 class Events<T> {
@@ -34,16 +33,7 @@ let notifier: pg.Client;
 let logs: string[] = [];
 const running: ChangeListener[] = [];
 
-const logger = () =>
-  createLogger(
-    'debug',
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs.push(chunk.toString());
-        done();
-      },
-    }),
-  );
+const logger = () => loggerInto(logs, 'debug');
 
 interface Probe {
   listener: ChangeListener;

@@ -1,20 +1,10 @@
 // @vitest-environment node
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../logging/logger.js';
 import { startPeriodicFlush } from './flusher.js';
+import { loggerInto } from '../test-support/logs.js';
 
 let logs: string[];
-const logger = () =>
-  createLogger(
-    'info',
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs.push(chunk.toString());
-        done();
-      },
-    }),
-  );
+const logger = () => loggerInto(logs, 'info');
 
 /** A flush the test finishes by hand, to hold one in progress. */
 class ControlledFlush {
