@@ -260,8 +260,7 @@ export class KeyManager {
   /**
    * Decides on the in-memory state (minting a key first when the plan needs one, outside any
    * lock), then decides again on the locked state and writes that. The second decision is the one
-   * that counts; the first only spares the database when there is nothing to do and tells whether
-   * to spend time on key generation.
+   * that counts; the first only tells whether to spend time on key generation.
    */
   async #applyPlan<P extends Plan>(
     name: string,
@@ -274,9 +273,10 @@ export class KeyManager {
     for (let attempt = 0; attempt < MAX_PLAN_ATTEMPTS; attempt += 1) {
       const current = this.view(name);
       const preview = decide(current, this.deps.clock());
-      if (preview === undefined || preview.changes.length === 0) {
-        return { plan: preview, created: undefined, outcome: 'nothing-to-do', view: current };
-      }
+      // Nothing due in memory spares the database (the scheduler's common case). A decision that
+      // changes nothing (a rotation already under way) still reads the locked state: memory may
+      // be a moment behind another replica.
+      if (preview === undefined) return { plan: undefined, created: undefined, outcome: 'nothing-to-do', view: current };
       if (minted === undefined && (mustMint || needsNewKey(preview))) {
         minted = await mintKey(current.keySet, 'PENDING', this.deps.clock(), this.deps.masterKey);
       }
