@@ -13,6 +13,7 @@ import { Keyring } from './keyring/keyring.js';
 import type { Logger } from './logging/logger.js';
 import { DEFAULT_KEY_SET } from './publication/urls.js';
 import { startScheduler, type Scheduler } from './scheduler/scheduler.js';
+import { ApiTokens } from './service/api-tokens.js';
 import { KeyManager } from './service/key-manager.js';
 import { checkMasterKey } from './service/master-key.js';
 import type { KeyStore } from './store/key-store.js';
@@ -95,27 +96,40 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
     await manager.loadAll();
     await ensureDefaultKeySet(manager);
 
-    const admin = await ensureAdminToken(store, config.adminToken);
+    const admin = await ensureAdminToken(store, config.adminToken, clock());
     const authenticator = new TokenAuthenticator(await store.listApiTokens());
+    const reloadTokens = async () => {
+      try {
+        authenticator.replace(await store.listApiTokens());
+      } catch (error) {
+        logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'token reload failed; keeping the tokens loaded');
+      }
+    };
+    const reloadEverything = async () => {
+      await Promise.all([manager.reloadAll(), reloadTokens()]);
+    };
 
     const listener = await startChangeListener({
       databaseUrl: options.databaseUrl,
       logger,
       fullReloadIntervalMs: config.reloadIntervalSeconds * 1_000,
-      onChange: (notice) => ('keySet' in notice ? manager.reload(notice.keySet) : undefined),
-      onReconnect: () => manager.reloadAll(),
-      onFullReload: () => manager.reloadAll(),
+      onChange: (notice) => ('keySet' in notice ? manager.reload(notice.keySet) : reloadTokens()),
+      onReconnect: reloadEverything,
+      onFullReload: reloadEverything,
     });
     started.push(listener);
 
-    const usage = startUsageFlush(store, signatures, sightings, options.masterKey, config, logger);
+    const usage = startUsageFlush(store, { signatures, sightings, authenticator }, options.masterKey, config, logger);
     started.push(usage);
 
     const scheduler = startScheduler({ manager, intervalMs: config.schedulerIntervalSeconds * 1_000, logger });
     started.push(scheduler);
 
     const grpc: GrpcServer = await startGrpcServer(
-      keyService({ manager, store, publicUrl: config.publicUrl }, { authenticator, logger, clock }),
+      keyService(
+        { manager, tokens: new ApiTokens(store, clock), store, publicUrl: config.publicUrl },
+        { authenticator, lookup: { keySetOfKid: (kid) => manager.keySetOfKid(kid) }, logger, clock },
+      ),
       config.host,
       config.grpcPort,
     );
@@ -146,10 +160,15 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
   }
 }
 
+interface UsageSources {
+  readonly signatures: SignatureCounter;
+  readonly sightings: ClientSightings;
+  readonly authenticator: TokenAuthenticator;
+}
+
 function startUsageFlush(
   store: KeyStore,
-  signatures: SignatureCounter,
-  sightings: ClientSightings,
+  { signatures, sightings, authenticator }: UsageSources,
   masterKey: MasterKey,
   config: KeywardConfig,
   logger: Logger,
@@ -165,6 +184,7 @@ function startUsageFlush(
         logger.warn({ dropped: batch.droppedSinceLastDrain }, 'too many distinct JWKS clients; some were not counted');
       }
       await store.recordSightings(batch.sightings);
+      await store.recordTokenUse(authenticator.drainLastUsed());
     },
   });
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyStore } from '../store/key-store.js';
+import type { ApiTokenRecord } from '../store/records.js';
+import { EVERY_KEY_SET } from './scopes.js';
 import { generateApiToken, hashToken } from './tokens.js';
 
 export interface AdminTokenOutcome {
@@ -11,24 +13,31 @@ export interface AdminTokenOutcome {
  * KEYWARD_ADMIN_TOKEN, when set, always works. Without it, the first start generates one so a new
  * installation is usable; later starts leave the existing tokens alone.
  */
-export async function ensureAdminToken(store: KeyStore, configured: string | undefined): Promise<AdminTokenOutcome> {
+export async function ensureAdminToken(
+  store: KeyStore,
+  configured: string | undefined,
+  now: Date,
+): Promise<AdminTokenOutcome> {
   if (configured !== undefined) {
-    await store.ensureApiToken(adminTokenRecord('KEYWARD_ADMIN_TOKEN', configured));
+    await store.ensureApiToken(adminTokenRecord('KEYWARD_ADMIN_TOKEN', configured, now));
     return { generated: undefined };
   }
   if ((await store.listApiTokens()).length > 0) return { generated: undefined };
   const token = generateApiToken();
-  const inserted = await store.ensureApiToken(adminTokenRecord('initial-admin', token));
+  const inserted = await store.ensureApiToken(adminTokenRecord('initial-admin', token, now));
   return { generated: inserted ? token : undefined };
 }
 
-function adminTokenRecord(name: string, token: string) {
+function adminTokenRecord(name: string, token: string, now: Date): ApiTokenRecord {
   return {
     id: randomUUID(),
     name,
     tokenHash: hashToken(token),
-    role: 'admin',
+    grants: [{ keySet: EVERY_KEY_SET, scopes: ['admin'] }],
+    createdAt: now,
+    createdBy: null,
     expiresAt: null,
     revokedAt: null,
+    lastUsedAt: null,
   };
 }

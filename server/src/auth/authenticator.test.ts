@@ -5,9 +5,21 @@ import { TokenAuthenticator } from './authenticator.js';
 import { generateApiToken, hashToken } from './tokens.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
+const GRANTS = [{ keySet: 'payments', scopes: ['sign'] as const }];
 
 function record(name: string, token: string, extra: Partial<ApiTokenRecord> = {}): ApiTokenRecord {
-  return { id: name, name, tokenHash: hashToken(token), role: 'admin', expiresAt: null, revokedAt: null, ...extra };
+  return {
+    id: name,
+    name,
+    tokenHash: hashToken(token),
+    grants: GRANTS,
+    createdAt: new Date(0),
+    createdBy: null,
+    expiresAt: null,
+    revokedAt: null,
+    lastUsedAt: null,
+    ...extra,
+  };
 }
 
 describe('TokenAuthenticator', () => {
@@ -20,8 +32,14 @@ describe('TokenAuthenticator', () => {
     record('revoked', revoked, { revokedAt: new Date(0) }),
   ]);
 
-  it('returns the principal of a known token', () => {
-    expect(authenticator.authenticate(`Bearer ${good}`, NOW)).toEqual({ id: 'good', name: 'good', role: 'admin' });
+  it('returns the principal of a known token, with its grants', () => {
+    expect(authenticator.authenticate(`Bearer ${good}`, NOW)).toEqual({
+      id: 'good',
+      kind: 'token',
+      name: 'good',
+      grants: GRANTS,
+      expiresAt: null,
+    });
   });
 
   it.each([
@@ -33,6 +51,16 @@ describe('TokenAuthenticator', () => {
     ['a token with one character changed', `Bearer ${good.slice(0, -1)}${good.endsWith('A') ? 'B' : 'A'}`, 'the bearer token is not valid'],
   ])('refuses %s with UNAUTHENTICATED', (_label, header, message) => {
     expect(() => authenticator.authenticate(header, NOW)).toThrow(new KeywardError('UNAUTHENTICATED', message));
+  });
+
+  it('forgets revoked tokens when reloaded, and keeps the last use of each token until drained', () => {
+    const reloaded = new TokenAuthenticator([record('good', good)]);
+    reloaded.authenticate(`Bearer ${good}`, new Date(1_000));
+    reloaded.authenticate(`Bearer ${good}`, new Date(2_000));
+    expect(reloaded.drainLastUsed()).toEqual([{ tokenId: 'good', at: new Date(2_000) }]);
+    expect(reloaded.drainLastUsed()).toEqual([]);
+    reloaded.replace([record('good', good, { revokedAt: new Date(3_000) })]);
+    expect(() => reloaded.authenticate(`Bearer ${good}`, NOW)).toThrow('the bearer token is not valid');
   });
 
   it('generates distinct 256-bit tokens with a recognisable prefix', () => {

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { KeywardError } from '../errors.js';
 import type { ApiTokenRecord } from '../store/records.js';
-import type { Principal, Role } from './principal.js';
+import type { Principal } from './principal.js';
 import { hashToken } from './tokens.js';
 
 const BEARER = 'Bearer ';
@@ -9,12 +9,16 @@ const BEARER = 'Bearer ';
 interface KnownToken {
   readonly hash: Buffer;
   readonly principal: Principal;
-  readonly expiresAt: Date | null;
 }
 
-/** Checks bearer tokens against the token hashes held in memory: no database round trip per call. */
+/**
+ * Checks bearer tokens against the token hashes held in memory: no database round trip per call.
+ * Reloaded whenever any replica creates or revokes a token.
+ */
 export class TokenAuthenticator {
   #byHash = new Map<string, KnownToken>();
+  // Last use per token since the last drain, written in batches with the other usage data.
+  #lastUsed = new Map<string, number>();
 
   constructor(tokens: readonly ApiTokenRecord[]) {
     this.replace(tokens);
@@ -26,8 +30,7 @@ export class TokenAuthenticator {
       if (token.revokedAt !== null) continue;
       byHash.set(token.tokenHash.toString('hex'), {
         hash: token.tokenHash,
-        principal: { id: token.id, name: token.name, role: token.role as Role },
-        expiresAt: token.expiresAt,
+        principal: { id: token.id, kind: 'token', name: token.name, grants: token.grants, expiresAt: token.expiresAt },
       });
     }
     this.#byHash = byHash;
@@ -44,9 +47,18 @@ export class TokenAuthenticator {
     if (known === undefined || !timingSafeEqual(known.hash, presented)) {
       throw new KeywardError('UNAUTHENTICATED', 'the bearer token is not valid');
     }
-    if (known.expiresAt !== null && known.expiresAt.getTime() <= now.getTime()) {
+    const { principal } = known;
+    if (principal.expiresAt !== null && principal.expiresAt.getTime() <= now.getTime()) {
       throw new KeywardError('UNAUTHENTICATED', 'the bearer token has expired');
     }
-    return known.principal;
+    this.#lastUsed.set(principal.id, now.getTime());
+    return principal;
+  }
+
+  /** Last-used times since the previous drain. */
+  drainLastUsed(): { tokenId: string; at: Date }[] {
+    const drained = [...this.#lastUsed].map(([tokenId, ms]) => ({ tokenId, at: new Date(ms) }));
+    this.#lastUsed = new Map();
+    return drained;
   }
 }

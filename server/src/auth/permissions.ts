@@ -1,37 +1,70 @@
-import type { KeyServiceService } from '@keyward/proto/keyward/v1';
+import type { KeyServiceServer, KeyServiceService } from '@keyward/proto/keyward/v1';
+import type { handleUnaryCall } from '@grpc/grpc-js';
 import { KeywardError } from '../errors.js';
 import type { Principal } from './principal.js';
-
-export type Permission = 'read' | 'sign' | 'admin';
+import { allows, type Scope, type Target } from './scopes.js';
 
 export type KeyServiceMethod = keyof typeof KeyServiceService;
 
+type RequestOf<M extends KeyServiceMethod> = KeyServiceServer[M] extends handleUnaryCall<infer Req, unknown> ? Req : never;
+
+/** Looks up, for a permission check, which key set a key belongs to. */
+export interface TargetLookup {
+  keySetOfKid(kid: string): string | undefined;
+}
+
 /**
- * What each RPC needs, in one table the gRPC adapter reads. The type makes a new RPC without an
- * entry a compile error.
+ * What one RPC needs: a scope on a target. `any` lets every authenticated principal in; the
+ * handler then shows it only what its grants allow to read.
  */
-export const RPC_PERMISSIONS: Readonly<Record<KeyServiceMethod, Permission>> = {
-  createKeySet: 'admin',
-  getKeySet: 'read',
-  listKeySets: 'read',
-  sign: 'sign',
-  getJwks: 'read',
-  rotate: 'admin',
-  listKeys: 'read',
-  revokeKey: 'admin',
-  updateKeySetPolicy: 'admin',
-  listEvents: 'read',
-  getKeyTimeline: 'read',
-  getRotationReadiness: 'read',
+export type Requirement<Req> =
+  | { readonly scope: Scope; readonly target: (request: Req, lookup: TargetLookup) => Target }
+  | 'any';
+
+const keySet = (name: string): Target => ({ keySet: name });
+
+/**
+ * Every RPC's requirement, in one table the gRPC adapter reads. The mapped type makes an RPC
+ * without an entry a compile error, and a test runs every RPC against every kind of principal.
+ */
+export const RPC_PERMISSIONS: { readonly [M in KeyServiceMethod]: Requirement<RequestOf<M>> } = {
+  createKeySet: { scope: 'admin', target: (r) => keySet(r.name) },
+  getKeySet: { scope: 'read', target: (r) => keySet(r.name) },
+  listKeySets: 'any',
+  sign: { scope: 'sign', target: (r) => keySet(r.keySet) },
+  getJwks: { scope: 'read', target: (r) => keySet(r.keySet) },
+  rotate: { scope: 'admin', target: (r) => keySet(r.keySet) },
+  listKeys: { scope: 'read', target: (r) => keySet(r.keySet) },
+  // An unknown kid is the service's business: only a service admin learns that it does not exist.
+  revokeKey: { scope: 'admin', target: (r, lookup) => keySetOrService(lookup.keySetOfKid(r.kid)) },
+  updateKeySetPolicy: { scope: 'admin', target: (r) => keySet(r.keySet) },
+  listEvents: {
+    scope: 'read',
+    target: (r, lookup) => keySetOrService(r.keySet !== '' ? r.keySet : r.kid !== '' ? lookup.keySetOfKid(r.kid) : undefined),
+  },
+  getKeyTimeline: { scope: 'read', target: (r) => keySet(r.keySet) },
+  getRotationReadiness: { scope: 'read', target: (r) => keySet(r.keySet) },
+  createApiToken: { scope: 'admin', target: () => 'service' },
+  listApiTokens: { scope: 'admin', target: () => 'service' },
+  revokeApiToken: { scope: 'admin', target: () => 'service' },
+  whoAmI: 'any',
 };
 
-// Scoped tokens and staff roles extend this; today every principal is an admin.
-const ROLE_PERMISSIONS: Readonly<Record<Principal['role'], readonly Permission[]>> = {
-  admin: ['read', 'sign', 'admin'],
-};
+function keySetOrService(name: string | undefined): Target {
+  return name === undefined ? 'service' : keySet(name);
+}
 
-export function authorize(principal: Principal, permission: Permission): void {
-  if (!ROLE_PERMISSIONS[principal.role].includes(permission)) {
-    throw new KeywardError('PERMISSION_DENIED', `this token may not ${permission}`);
+export function authorize<M extends KeyServiceMethod>(
+  method: M,
+  principal: Principal,
+  request: RequestOf<M>,
+  lookup: TargetLookup,
+): void {
+  const requirement = RPC_PERMISSIONS[method] as Requirement<RequestOf<M>>;
+  if (requirement === 'any') return;
+  const target = requirement.target(request, lookup);
+  if (!allows(principal.grants, requirement.scope, target)) {
+    const what = target === 'service' ? 'the service' : `key set "${target.keySet}"`;
+    throw new KeywardError('PERMISSION_DENIED', `this token has no ${requirement.scope} scope on ${what}`);
   }
 }

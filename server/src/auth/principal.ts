@@ -1,12 +1,14 @@
-export type Role = 'admin';
+import type { Grant } from './scopes.js';
 
 /** Who is calling. `name` appears in audit events; it is never the secret. */
 export interface Principal {
   readonly id: string;
+  readonly kind: 'token';
   readonly name: string;
-  readonly role: Role;
+  readonly grants: readonly Grant[];
+  readonly expiresAt: Date | null;
 }
 
 export function actorName(principal: Principal): string {
-  return `token:${principal.name}`;
+  return `${principal.kind}:${principal.name}`;
 }

@@ -1,6 +1,8 @@
 import type { KeyServiceServer } from '@keyward/proto/keyward/v1';
+import type { ApiTokens } from '../service/api-tokens.js';
 import type { KeyManager } from '../service/key-manager.js';
 import type { KeyStore } from '../store/key-store.js';
+import { createApiToken, listApiTokens, revokeApiToken, whoAmI } from './handlers/api-tokens.js';
 import { createKeySet } from './handlers/create-key-set.js';
 import { getJwks } from './handlers/get-jwks.js';
 import { getKeySet } from './handlers/get-key-set.js';
@@ -17,19 +19,20 @@ import { unary, type RpcContext } from './unary.js';
 
 export interface KeyServiceDeps {
   readonly manager: KeyManager;
+  readonly tokens: ApiTokens;
   readonly store: KeyStore;
   readonly publicUrl: string;
 }
 
 /** keyward.v1.KeyService: each RPC is its handler behind the shared auth-and-errors adapter. */
 export function keyService(deps: KeyServiceDeps, context: RpcContext): KeyServiceServer {
-  const { manager, store, publicUrl } = deps;
+  const { manager, tokens, store, publicUrl } = deps;
   return {
     createKeySet: unary('createKeySet', context, (request, principal) =>
       createKeySet(manager, publicUrl, request, principal),
     ),
     getKeySet: unary('getKeySet', context, (request) => getKeySet(manager, publicUrl, request)),
-    listKeySets: unary('listKeySets', context, () => listKeySets(manager, publicUrl)),
+    listKeySets: unary('listKeySets', context, (_request, principal) => listKeySets(manager, publicUrl, principal)),
     sign: unary('sign', context, (request) => sign(manager, request)),
     getJwks: unary('getJwks', context, (request) => getJwks(manager, request)),
     rotate: unary('rotate', context, (request, principal) => rotate(manager, request, principal)),
@@ -41,5 +44,9 @@ export function keyService(deps: KeyServiceDeps, context: RpcContext): KeyServic
     listEvents: unary('listEvents', context, (request) => listEvents(store, request)),
     getKeyTimeline: unary('getKeyTimeline', context, (request) => getKeyTimeline(manager, request)),
     getRotationReadiness: unary('getRotationReadiness', context, (request) => getRotationReadiness(manager, request)),
+    createApiToken: unary('createApiToken', context, (request, principal) => createApiToken(tokens, request, principal)),
+    listApiTokens: unary('listApiTokens', context, () => listApiTokens(tokens)),
+    revokeApiToken: unary('revokeApiToken', context, (request, principal) => revokeApiToken(tokens, request, principal)),
+    whoAmI: unary('whoAmI', context, (_request, principal) => whoAmI(principal)),
   };
 }

@@ -1,52 +1,55 @@
 import type { handleUnaryCall, sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import type { KeyServiceServer } from '@keyward/proto/keyward/v1';
 import type { TokenAuthenticator } from '../auth/authenticator.js';
-import { authorize, RPC_PERMISSIONS, type KeyServiceMethod } from '../auth/permissions.js';
+import { authorize, type KeyServiceMethod, type TargetLookup } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import type { Logger } from '../logging/logger.js';
 import { toServiceError } from './status.js';
 
 export interface RpcContext {
   readonly authenticator: TokenAuthenticator;
+  readonly lookup: TargetLookup;
   readonly logger: Logger;
   readonly clock: () => Date;
 }
 
-export type UnaryHandler<Req, Res> = (request: Req, principal: Principal) => Res | Promise<Res>;
+type Call<M extends KeyServiceMethod> = KeyServiceServer[M] extends handleUnaryCall<infer Req, infer Res>
+  ? { request: Req; response: Res }
+  : never;
+
+export type UnaryHandler<M extends KeyServiceMethod> = (
+  request: Call<M>['request'],
+  principal: Principal,
+) => Call<M>['response'] | Promise<Call<M>['response']>;
 
 /**
- * The adapter every RPC goes through: authenticate, check the permission the RPC declares in
- * RPC_PERMISSIONS, run the handler, translate errors to a gRPC status.
+ * The adapter every RPC goes through: authenticate, check the requirement the RPC declares in
+ * RPC_PERMISSIONS against the request, run the handler, translate errors to a gRPC status.
  */
-export function unary<Req, Res>(
-  method: KeyServiceMethod,
+export function unary<M extends KeyServiceMethod>(
+  method: M,
   context: RpcContext,
-  handler: UnaryHandler<Req, Res>,
-): handleUnaryCall<Req, Res> {
-  const permission = RPC_PERMISSIONS[method];
-  const rpc = method;
+  handler: UnaryHandler<M>,
+): handleUnaryCall<Call<M>['request'], Call<M>['response']> {
+  type Req = Call<M>['request'];
+  type Res = Call<M>['response'];
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
-    let principal: Principal;
+    let pending: Res | Promise<Res>;
     try {
       const [authorization] = call.metadata.get('authorization');
-      principal = context.authenticator.authenticate(
+      const principal = context.authenticator.authenticate(
         typeof authorization === 'string' ? authorization : undefined,
         context.clock(),
       );
-      authorize(principal, permission);
-    } catch (error) {
-      callback(toServiceError(error, rpc, context.logger));
-      return;
-    }
-    let pending: Res | Promise<Res>;
-    try {
+      authorize(method, principal, call.request as never, context.lookup);
       pending = handler(call.request, principal);
     } catch (error) {
-      callback(toServiceError(error, rpc, context.logger));
+      callback(toServiceError(error, method, context.logger));
       return;
     }
     Promise.resolve(pending).then(
       (response) => callback(null, response),
-      (error: unknown) => callback(toServiceError(error, rpc, context.logger)),
+      (error: unknown) => callback(toServiceError(error, method, context.logger)),
     );
   };
 }

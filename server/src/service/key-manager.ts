@@ -120,6 +120,11 @@ export class KeyManager {
     return this.deps.keyring.list();
   }
 
+  /** The name of the key set holding `kid`, if any. */
+  keySetOfKid(kid: string): string | undefined {
+    return this.list().find((view) => view.keys.some((key) => key.kid === kid))?.keySet.name;
+  }
+
   now(): Date {
     return this.deps.clock();
   }
@@ -163,9 +168,8 @@ export class KeyManager {
   async revoke(kid: string, reason: string, actor: string): Promise<RevocationResult> {
     const why = validateReason(reason);
     if (why === null) throw invalidArgument('reason', 'is required: say why the key is revoked');
-    const owner = this.list().find((view) => view.keys.some((key) => key.kid === kid));
-    if (owner === undefined) throw new KeywardError('NOT_FOUND', `key ${kid} does not exist`);
-    const name = owner.keySet.name;
+    const name = this.keySetOfKid(kid);
+    if (name === undefined) throw new KeywardError('NOT_FOUND', `key ${kid} does not exist`);
     const result = await this.#applyPlan(
       name,
       (state, now) => planRevocation(factsOf(state.keySet, state.keys), kid, now),

@@ -95,6 +95,12 @@ export interface KeyStore {
   listApiTokens(): Promise<ApiTokenRecord[]>;
   /** Inserts the token unless one with the same hash exists; true when it was inserted. */
   ensureApiToken(token: ApiTokenRecord): Promise<boolean>;
+  /** Inserts a token with its audit event, and tells every replica. */
+  createApiToken(token: ApiTokenRecord, event: KeyEventInput): Promise<void>;
+  /** Marks a token revoked (once) with its audit event; undefined when there is no such token. */
+  revokeApiToken(id: string, event: KeyEventInput): Promise<ApiTokenRecord | undefined>;
+  /** Last-used times, recorded in batches like signature counts. */
+  recordTokenUse(uses: readonly { tokenId: string; at: Date }[]): Promise<void>;
 
   /** Ids (fingerprints) of the master keys this database's keys are sealed under. */
   listMasterKeyIds(): Promise<string[]>;

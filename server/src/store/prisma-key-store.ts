@@ -14,7 +14,15 @@ import type {
   SignatureUsage,
   StateChange,
 } from './key-store.js';
-import { keyRowData, keySetRowData, policyRowData, toEventRecord, toSnapshot } from './rows.js';
+import {
+  apiTokenRowData,
+  keyRowData,
+  keySetRowData,
+  policyRowData,
+  toApiTokenRecord,
+  toEventRecord,
+  toSnapshot,
+} from './rows.js';
 import type { ApiTokenRecord, KeyEventInput, KeyEventRecord, KeyRecord, KeySetRecord, KeySetSnapshot } from './records.js';
 
 type Transaction = Prisma.TransactionClient;
@@ -181,33 +189,48 @@ export class PrismaKeyStore implements KeyStore {
 
   async listApiTokens(): Promise<ApiTokenRecord[]> {
     const rows = await this.#run(() => this.#prisma.apiToken.findMany({ orderBy: { createdAt: 'asc' } }));
-    return rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      tokenHash: Buffer.from(row.tokenHash),
-      role: row.role,
-      expiresAt: row.expiresAt,
-      revokedAt: row.revokedAt,
-    }));
+    return rows.map(toApiTokenRecord);
   }
 
   async ensureApiToken(token: ApiTokenRecord): Promise<boolean> {
     const inserted = await this.#run(() =>
-      this.#prisma.apiToken.createMany({
-        data: [
-          {
-            id: token.id,
-            name: token.name,
-            tokenHash: new Uint8Array(token.tokenHash),
-            role: token.role,
-            expiresAt: token.expiresAt,
-            revokedAt: token.revokedAt,
-          },
-        ],
-        skipDuplicates: true,
-      }),
+      this.#prisma.apiToken.createMany({ data: [apiTokenRowData(token)], skipDuplicates: true }),
     );
     return inserted.count === 1;
+  }
+
+  async createApiToken(token: ApiTokenRecord, event: KeyEventInput): Promise<void> {
+    await this.#run(() =>
+      this.#prisma.$transaction(async (tx) => {
+        await tx.apiToken.create({ data: apiTokenRowData(token) });
+        await tx.keyEvent.create({ data: eventRowData(null, event) });
+        await notifyTokens(tx);
+      }),
+    );
+  }
+
+  async revokeApiToken(id: string, event: KeyEventInput): Promise<ApiTokenRecord | undefined> {
+    return this.#run(() =>
+      this.#prisma.$transaction(async (tx) => {
+        const updated = await tx.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: event.at } });
+        if (updated.count === 1) {
+          await tx.keyEvent.create({ data: eventRowData(null, event) });
+          await notifyTokens(tx);
+        }
+        const row = await tx.apiToken.findUnique({ where: { id } });
+        return row === null ? undefined : toApiTokenRecord(row);
+      }),
+    );
+  }
+
+  async recordTokenUse(uses: readonly { tokenId: string; at: Date }[]): Promise<void> {
+    if (uses.length === 0) return;
+    await this.#run(
+      () => this.#prisma.$executeRaw`
+        UPDATE api_tokens SET last_used_at = GREATEST(api_tokens.last_used_at, v.at)
+        FROM unnest(${uses.map((u) => u.tokenId)}::uuid[], ${uses.map((u) => u.at)}::timestamptz[]) AS v(id, at)
+        WHERE api_tokens.id = v.id`,
+    );
   }
 
   async listMasterKeyIds(): Promise<string[]> {
@@ -241,6 +264,10 @@ async function notify(tx: Transaction, keySet: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${encodeChangeNotice({ keySet })})`;
 }
 
+async function notifyTokens(tx: Transaction): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${encodeChangeNotice({ tokens: true })})`;
+}
+
 const TIMESTAMP_OF: Partial<Record<StateChange['to'], string>> = {
   ACTIVE: 'activatedAt',
   RETIRED: 'retiredAt',
@@ -265,7 +292,7 @@ async function applyStateChange(tx: Transaction, keySetId: string, change: State
   }
 }
 
-function eventRowData(keySetId: string, event: KeyEventInput) {
+function eventRowData(keySetId: string | null, event: KeyEventInput) {
   return {
     keySetId,
     createdAt: event.at,

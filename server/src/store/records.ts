@@ -1,5 +1,6 @@
 // The store's view of the data: plain values, independent of Prisma's generated types.
 import type { Algorithm } from '../crypto/algorithms.js';
+import type { Grant } from '../auth/scopes.js';
 import type { PublicJwk } from '../crypto/jwk.js';
 import type { SealedKey } from '../crypto/envelope.js';
 import type { KeySetPolicy } from '../lifecycle/policy.js';
@@ -70,7 +71,8 @@ export interface KeyEventInput {
 
 export interface KeyEventRecord extends KeyEventInput {
   readonly id: bigint;
-  readonly keySet: string;
+  /** Null for events about the service itself (API tokens). */
+  readonly keySet: string | null;
 }
 
 export interface ApiTokenRecord {
@@ -78,7 +80,11 @@ export interface ApiTokenRecord {
   readonly name: string;
   /** SHA-256 of the token. */
   readonly tokenHash: Buffer;
-  readonly role: string;
+  readonly grants: readonly Grant[];
+  readonly createdAt: Date;
+  /** Who created it (an actor name); null for tokens made at start-up. */
+  readonly createdBy: string | null;
   readonly expiresAt: Date | null;
   readonly revokedAt: Date | null;
+  readonly lastUsedAt: Date | null;
 }

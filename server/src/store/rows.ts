@@ -4,11 +4,13 @@ import type { PublicJwk } from '../crypto/jwk.js';
 import type { KeySetPolicy } from '../lifecycle/policy.js';
 import type { KeyState, KeyUse } from '../lifecycle/states.js';
 import type { Prisma } from './generated/client.js';
-import type { KeyEventRecord, KeyRecord, KeySetRecord, KeySetSnapshot, KidScheme } from './records.js';
+import type { Grant } from '../auth/scopes.js';
+import type { ApiTokenRecord, KeyEventRecord, KeyRecord, KeySetRecord, KeySetSnapshot, KidScheme } from './records.js';
 
 type KeySetRow = Prisma.KeySetGetPayload<{ include: { keys: true } }>;
 type KeyRow = KeySetRow['keys'][number];
 type EventRow = Prisma.KeyEventGetPayload<{ include: { keySet: { select: { name: true } } } }>;
+type ApiTokenRow = Prisma.ApiTokenGetPayload<object>;
 
 export function toSnapshot(row: KeySetRow): KeySetSnapshot {
   return {
@@ -71,7 +73,7 @@ function toKeyRecord(row: KeyRow): KeyRecord {
 export function toEventRecord(row: EventRow): KeyEventRecord {
   return {
     id: row.id,
-    keySet: row.keySet.name,
+    keySet: row.keySet?.name ?? null,
     kid: row.kid,
     type: row.type,
     actor: row.actor,
@@ -136,4 +138,32 @@ export function keyRowData(key: KeyRecord) {
 // Prisma wants Uint8Array over a plain ArrayBuffer; a Buffer may sit on a shared pool.
 function bytesOrNull(bytes: Buffer | undefined): Uint8Array<ArrayBuffer> | null {
   return bytes === undefined ? null : new Uint8Array(bytes);
+}
+
+export function toApiTokenRecord(row: ApiTokenRow): ApiTokenRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    tokenHash: Buffer.from(row.tokenHash),
+    grants: row.grants as unknown as Grant[],
+    createdAt: row.createdAt,
+    createdBy: row.createdBy,
+    expiresAt: row.expiresAt,
+    revokedAt: row.revokedAt,
+    lastUsedAt: row.lastUsedAt,
+  };
+}
+
+export function apiTokenRowData(token: ApiTokenRecord) {
+  return {
+    id: token.id,
+    name: token.name,
+    tokenHash: new Uint8Array(token.tokenHash),
+    grants: token.grants as unknown as Prisma.InputJsonArray,
+    createdAt: token.createdAt,
+    createdBy: token.createdBy,
+    expiresAt: token.expiresAt,
+    revokedAt: token.revokedAt,
+    lastUsedAt: token.lastUsedAt,
+  };
 }

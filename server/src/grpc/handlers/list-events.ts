@@ -31,7 +31,7 @@ export async function listEvents(store: KeyStore, request: ListEventsRequest): P
 function toWireEvent(event: KeyEventRecord): Event {
   return {
     id: String(event.id),
-    keySet: event.keySet,
+    keySet: event.keySet ?? '',
     kid: event.kid ?? '',
     type: event.type,
     actor: event.actor,
