@@ -160,6 +160,14 @@ describe('what scoped tokens see', () => {
     expect(tokens.find((t) => t.name === 'alpha-sign')?.createdBy).toBe('token:KEYWARD_ADMIN_TOKEN');
   });
 
+  it('makes a token usable as soon as CreateApiToken returns, and dead as soon as RevokeApiToken does', async () => {
+    const created = await kw.rpc.createApiToken({ name: 'short-lived', grants: [{ keySet: 'beta', scopes: [Scope.SCOPE_READ] }] });
+    await expect(kw.rpc.whoAmI({}, created.secret)).resolves.toMatchObject({ principal: 'token:short-lived' });
+    const revoked = await kw.rpc.revokeApiToken({ id: created.token!.id, reason: 'done' });
+    expect(revoked.token?.revokedAt).toBeInstanceOf(Date);
+    expect(await code(kw.rpc.whoAmI({}, created.secret))).toBe(status.UNAUTHENTICATED);
+  });
+
   it('refuses "*" for anything but admin, and unknown names', async () => {
     const star = await code(kw.rpc.createApiToken({ name: 'x', grants: [{ keySet: '*', scopes: [Scope.SCOPE_SIGN] }] }));
     expect(star).toBe(status.INVALID_ARGUMENT);

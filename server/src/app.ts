@@ -10,6 +10,8 @@ import { closeGateway, createGateway, staleWhileRevalidateSeconds, type GatewayS
 import { keyService } from './grpc/key-service.js';
 import { startGrpcServer, type GrpcServer } from './grpc/server.js';
 import { Keyring } from './keyring/keyring.js';
+import { ConcurrencyLimit } from './limits/concurrency-limit.js';
+import { RateLimiter } from './limits/token-bucket.js';
 import type { Logger } from './logging/logger.js';
 import { DEFAULT_KEY_SET } from './publication/urls.js';
 import { startScheduler, type Scheduler } from './scheduler/scheduler.js';
@@ -35,6 +37,9 @@ export type KeywardConfig = Pick<
   | 'schedulerIntervalSeconds'
   | 'reloadIntervalSeconds'
   | 'usageFlushIntervalSeconds'
+  | 'rateLimitPerSecond'
+  | 'rateLimitBurst'
+  | 'maxConcurrentKeyGenerations'
 >;
 
 export interface StartOptions {
@@ -90,6 +95,8 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
         staleWhileRevalidateSeconds: staleWhileRevalidateSeconds(config.jwksMaxAgeSeconds),
       },
       signatures,
+      // Key generation waits its turn here, so a burst of RSA rotations cannot starve signing.
+      keyGeneration: new ConcurrencyLimit({ maxRunning: config.maxConcurrentKeyGenerations, maxQueued: 32 }),
       logger,
       clock,
     });
@@ -127,8 +134,17 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
 
     const grpc: GrpcServer = await startGrpcServer(
       keyService(
-        { manager, tokens: new ApiTokens(store, clock), store, publicUrl: config.publicUrl },
-        { authenticator, lookup: { keySetOfKid: (kid) => manager.keySetOfKid(kid) }, logger, clock },
+        { manager, tokens: new ApiTokens(store, clock, reloadTokens), store, publicUrl: config.publicUrl },
+        {
+          authenticator,
+          rateLimiter:
+            config.rateLimitPerSecond === 0
+              ? undefined
+              : new RateLimiter({ ratePerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst }),
+          lookup: { keySetOfKid: (kid) => manager.keySetOfKid(kid) },
+          logger,
+          clock,
+        },
       ),
       config.host,
       config.grpcPort,

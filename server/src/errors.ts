@@ -15,12 +15,16 @@ export type ErrorCode =
 export class KeywardError extends Error {
   override readonly name = 'KeywardError';
 
+  /** When to try again, for RESOURCE_EXHAUSTED: sent to gRPC callers as `retry-after-ms`. */
+  readonly retryAfterMs: number | undefined;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
     super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

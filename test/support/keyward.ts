@@ -60,6 +60,9 @@ export interface StartTestKeywardOptions {
   readonly jwksMaxAgeSeconds?: number;
   readonly schedulerIntervalSeconds?: number;
   readonly reloadIntervalSeconds?: number;
+  /** 0 (the default here): unlimited. */
+  readonly rateLimitPerSecond?: number;
+  readonly rateLimitBurst?: number;
   readonly clock?: () => Date;
 }
 
@@ -83,6 +86,9 @@ export async function startTestKeyward(options: StartTestKeywardOptions): Promis
       schedulerIntervalSeconds: options.schedulerIntervalSeconds ?? 3_600,
       reloadIntervalSeconds: options.reloadIntervalSeconds ?? 3_600,
       usageFlushIntervalSeconds: 3_600,
+      rateLimitPerSecond: options.rateLimitPerSecond ?? 0,
+      rateLimitBurst: options.rateLimitBurst ?? 1,
+      maxConcurrentKeyGenerations: 2,
     },
     databaseUrl: options.databaseUrl,
     masterKey,

@@ -28,6 +28,9 @@ describe('loadConfig', () => {
       schedulerIntervalSeconds: 5,
       reloadIntervalSeconds: 30,
       usageFlushIntervalSeconds: 10,
+      rateLimitPerSecond: 1_000,
+      rateLimitBurst: 2_000,
+      maxConcurrentKeyGenerations: 2,
       logLevel: 'info',
     });
     expect(config.dataDir).toMatch(/\/\.keyward$/);
@@ -47,6 +50,9 @@ describe('loadConfig', () => {
       KEYWARD_SCHEDULER_INTERVAL: '2',
       KEYWARD_RELOAD_INTERVAL: '20',
       KEYWARD_USAGE_FLUSH_INTERVAL: '3',
+      KEYWARD_RATE_LIMIT: '50',
+      KEYWARD_RATE_BURST: '100',
+      KEYWARD_MAX_CONCURRENT_KEYGEN: '4',
       KEYWARD_LOG_LEVEL: 'warn',
     });
     expect(config).toEqual({
@@ -62,6 +68,9 @@ describe('loadConfig', () => {
       schedulerIntervalSeconds: 2,
       reloadIntervalSeconds: 20,
       usageFlushIntervalSeconds: 3,
+      rateLimitPerSecond: 50,
+      rateLimitBurst: 100,
+      maxConcurrentKeyGenerations: 4,
       logLevel: 'warn',
     });
   });

@@ -21,6 +21,11 @@ export interface Config {
   readonly reloadIntervalSeconds: number;
   /** How often signature counts and JWKS client sightings are written from memory. */
   readonly usageFlushIntervalSeconds: number;
+  /** Calls per second each token may make (0: unlimited), and how many at once after a pause. */
+  readonly rateLimitPerSecond: number;
+  readonly rateLimitBurst: number;
+  /** Key generations (RSA is slow) that may run at once; more wait, and beyond a queue are refused. */
+  readonly maxConcurrentKeyGenerations: number;
   readonly logLevel: LogLevel;
 }
 
@@ -49,16 +54,19 @@ export function loadConfig(env: Env = process.env): Config {
     return value === undefined || value === '' ? undefined : value;
   };
 
-  const port = (name: string, fallback: number): number => {
+  const wholeNumber = (unit: string) => (name: string, fallback: number, min: number, max: number): number => {
     const raw = read(name);
     if (raw === undefined) return fallback;
     const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value > 65535) {
-      problems.push(`${name} must be a port number from 0 to 65535, got "${raw}"`);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`${name} must be ${unit} from ${min} to ${max}, got "${raw}"`);
       return fallback;
     }
     return value;
   };
+  const seconds = wholeNumber('whole seconds');
+  const count = wholeNumber('a whole number');
+  const port = (name: string, fallback: number) => wholeNumber('a port number')(name, fallback, 0, 65_535);
 
   const databaseUrl = read('DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -70,16 +78,7 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`KEYWARD_PUBLIC_URL must be an http(s) URL without query or fragment, got "${publicUrl}"`);
   }
 
-  const seconds = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = read(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) {
-      problems.push(`${name} must be whole seconds from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  };
+
 
   const masterKeyValue = read('KEYWARD_MASTER_KEY');
   const masterKeyFile = read('KEYWARD_MASTER_KEY_FILE');
@@ -125,6 +124,9 @@ export function loadConfig(env: Env = process.env): Config {
     schedulerIntervalSeconds: seconds('KEYWARD_SCHEDULER_INTERVAL', 5, 1, 3_600),
     reloadIntervalSeconds: seconds('KEYWARD_RELOAD_INTERVAL', 30, 1, 86_400),
     usageFlushIntervalSeconds: seconds('KEYWARD_USAGE_FLUSH_INTERVAL', 10, 1, 3_600),
+    rateLimitPerSecond: count('KEYWARD_RATE_LIMIT', 1_000, 0, 1_000_000),
+    rateLimitBurst: count('KEYWARD_RATE_BURST', 2_000, 1, 1_000_000),
+    maxConcurrentKeyGenerations: count('KEYWARD_MAX_CONCURRENT_KEYGEN', 2, 1, 64),
     logLevel,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,5 +1,6 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { KeywardError, type ErrorCode } from '../errors.js';
+import { RETRY_AFTER_METADATA } from '../limits/token-bucket.js';
 import type { Logger } from '../logging/logger.js';
 
 const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
@@ -27,7 +28,9 @@ export function toServiceError(error: unknown, rpc: string, logger: Logger): Par
     logger.debug({ rpc, code, reason: known?.message }, 'request refused');
   }
   const message = known !== undefined && code !== 'INTERNAL' ? known.message : 'internal error';
-  return { code: GRPC_STATUS[code], details: message, metadata: new Metadata() };
+  const metadata = new Metadata();
+  if (known?.retryAfterMs !== undefined) metadata.set(RETRY_AFTER_METADATA, String(known.retryAfterMs));
+  return { code: GRPC_STATUS[code], details: message, metadata };
 }
 
 /** Name and message of an error and its causes: enough to diagnose, never a stack trace. */

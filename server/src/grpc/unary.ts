@@ -3,11 +3,14 @@ import type { KeyServiceServer } from '@keyward/proto/keyward/v1';
 import type { TokenAuthenticator } from '../auth/authenticator.js';
 import { authorize, type KeyServiceMethod, type TargetLookup } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
+import { rateLimitError, type RateLimiter } from '../limits/token-bucket.js';
 import type { Logger } from '../logging/logger.js';
 import { toServiceError } from './status.js';
 
 export interface RpcContext {
   readonly authenticator: TokenAuthenticator;
+  /** Per-principal rate limit; undefined: unlimited. */
+  readonly rateLimiter: RateLimiter | undefined;
   readonly lookup: TargetLookup;
   readonly logger: Logger;
   readonly clock: () => Date;
@@ -23,8 +26,9 @@ export type UnaryHandler<M extends KeyServiceMethod> = (
 ) => Call<M>['response'] | Promise<Call<M>['response']>;
 
 /**
- * The adapter every RPC goes through: authenticate, check the requirement the RPC declares in
- * RPC_PERMISSIONS against the request, run the handler, translate errors to a gRPC status.
+ * The adapter every RPC goes through: authenticate, apply the caller's rate limit, check the
+ * requirement the RPC declares in RPC_PERMISSIONS against the request, run the handler, translate
+ * errors to a gRPC status.
  */
 export function unary<M extends KeyServiceMethod>(
   method: M,
@@ -37,10 +41,13 @@ export function unary<M extends KeyServiceMethod>(
     let pending: Res | Promise<Res>;
     try {
       const [authorization] = call.metadata.get('authorization');
+      const now = context.clock();
       const principal = context.authenticator.authenticate(
         typeof authorization === 'string' ? authorization : undefined,
-        context.clock(),
+        now,
       );
+      const allowance = context.rateLimiter?.take(principal.id, now.getTime());
+      if (allowance !== undefined && !allowance.allowed) throw rateLimitError(allowance.retryAfterMs);
       authorize(method, principal, call.request as never, context.lookup);
       pending = handler(call.request, principal);
     } catch (error) {

@@ -144,5 +144,7 @@ export class RateLimiter {
 export function rateLimitError(retryAfterMs: number): KeywardError {
   // Rounded up to hundredths, so waiting the time shown is always enough.
   const seconds = Math.ceil(Math.max(0, retryAfterMs) / 10) / 100;
-  return new KeywardError('RESOURCE_EXHAUSTED', `rate limit exceeded for this token; retry in ${seconds}s`);
+  return new KeywardError('RESOURCE_EXHAUSTED', `rate limit exceeded for this token; retry in ${seconds}s`, {
+    retryAfterMs: Math.ceil(Math.max(0, retryAfterMs)),
+  });
 }

@@ -16,9 +16,14 @@ export interface NewApiToken {
 
 /** Machine tokens: created with a secret shown once, listed without it, revoked for good. */
 export class ApiTokens {
+  /**
+   * `reload` refreshes this replica's authenticator after a change, before the caller is answered:
+   * a token is usable (or dead) here as soon as its RPC returns; other replicas follow on NOTIFY.
+   */
   constructor(
     private readonly store: KeyStore,
     private readonly clock: () => Date,
+    private readonly reload: () => Promise<void>,
   ) {}
 
   async create(request: NewApiToken, actor: string): Promise<{ token: ApiTokenRecord; secret: string }> {
@@ -50,6 +55,7 @@ export class ApiTokens {
       before: null,
       after: { id: token.id, name: token.name, grants, expiresAt: token.expiresAt },
     });
+    await this.reload();
     return { token, secret };
   }
 
@@ -70,6 +76,7 @@ export class ApiTokens {
       after: { id, revoked: true },
     });
     if (revoked === undefined) throw new KeywardError('NOT_FOUND', `API token ${id} does not exist`);
+    await this.reload();
     return revoked;
   }
 }

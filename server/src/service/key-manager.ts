@@ -7,6 +7,7 @@ import type { Plan } from '../lifecycle/plan.js';
 import { defaultPolicy, type PolicyContext } from '../lifecycle/policy.js';
 import { planRevocation, planRotation, type RotationMode, type RotationPlan } from '../lifecycle/rotation.js';
 import { nextDuePlan } from '../lifecycle/schedule.js';
+import type { ConcurrencyLimit } from '../limits/concurrency-limit.js';
 import type { Logger } from '../logging/logger.js';
 import type { ChangeOutcome, KeyStore } from '../store/key-store.js';
 import type { KeyRecord, KeySetRecord, KeySetSnapshot, KidScheme } from '../store/records.js';
@@ -60,6 +61,7 @@ export interface KeyManagerDeps {
   readonly publicUrl: string;
   readonly policyContext: PolicyContext;
   readonly signatures: SignatureCounter;
+  readonly keyGeneration: ConcurrencyLimit;
   readonly logger: Logger;
   readonly clock: () => Date;
 }
@@ -139,7 +141,7 @@ export class KeyManager {
     const issuer = input.issuer === undefined ? null : validateIssuer(input.issuer);
     const now = this.deps.clock();
     const keySet: KeySetRecord = { id: randomUUID(), name, kidScheme: input.kidScheme, issuer, createdAt: now, policy };
-    const firstKey = await mintKey(keySet, 'ACTIVE', now, this.deps.masterKey);
+    const firstKey = await this.#mint(keySet, 'ACTIVE', now);
     await this.deps.store.createKeySet(keySet, firstKey, {
       at: now,
       kid: firstKey.kid,
@@ -282,7 +284,7 @@ export class KeyManager {
       // be a moment behind another replica.
       if (preview === undefined) return { plan: undefined, created: undefined, outcome: 'nothing-to-do', view: current };
       if (minted === undefined && (mustMint || needsNewKey(preview))) {
-        minted = await mintKey(current.keySet, 'PENDING', this.deps.clock(), this.deps.masterKey);
+        minted = await this.#mint(current.keySet, 'PENDING', this.deps.clock());
       }
       let decided: { plan: P | undefined; created: KeyRecord | undefined } = { plan: undefined, created: undefined };
       const outcome = await this.deps.store.change(
@@ -309,6 +311,10 @@ export class KeyManager {
       return { ...decided, outcome, view: this.view(name) };
     }
     throw new KeywardError('UNAVAILABLE', `key set "${name}" kept changing during the request; try again`);
+  }
+
+  #mint(keySet: KeySetRecord, state: 'ACTIVE' | 'PENDING', now: Date): Promise<KeyRecord> {
+    return this.deps.keyGeneration.run(() => mintKey(keySet, state, now, this.deps.masterKey));
   }
 
   #viewOf(snapshot: KeySetSnapshot): KeySetView {
