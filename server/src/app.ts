@@ -21,6 +21,8 @@ import { checkMasterKey } from './service/master-key.js';
 import type { KeyStore } from './store/key-store.js';
 import { PrismaKeyStore } from './store/prisma-key-store.js';
 import { startChangeListener } from './sync/change-listener.js';
+import { createHttpListener } from './transport/http-listener.js';
+import type { TlsConfig } from './transport/tls-config.js';
 import { clientHash } from './usage/client-hash.js';
 import { ClientSightings } from './usage/client-sightings.js';
 import { startPeriodicFlush, type PeriodicFlush } from './usage/flusher.js';
@@ -40,7 +42,10 @@ export type KeywardConfig = Pick<
   | 'rateLimitPerSecond'
   | 'rateLimitBurst'
   | 'maxConcurrentKeyGenerations'
->;
+> & {
+  /** Unset: both listeners in plaintext. */
+  readonly tls?: TlsConfig;
+};
 
 export interface StartOptions {
   readonly config: KeywardConfig;
@@ -148,13 +153,14 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
       ),
       config.host,
       config.grpcPort,
+      config.tls?.grpc,
     );
     started.push({ stop: () => grpc.stop(SHUTDOWN_GRACE_MS) });
 
     const http = createGateway(gatewaySource(keyring, store, sightings, clock), {
       jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
       onError: (error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'gateway error'),
-    });
+    }, (handler) => createHttpListener(handler, config.tls?.http, config.tls?.hstsMaxAgeSeconds ?? 0));
     const httpPort = await listen(http, config.host, config.httpPort);
     started.push({ stop: () => closeGateway(http) });
 

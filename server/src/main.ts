@@ -21,6 +21,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
+  for (const warning of config.warnings) logger.warn(warning);
+  for (const warning of config.warnings) logger.warn(warning);
   const resources: Stoppable[] = [];
   const stopAll = async () => {
     for (const resource of resources.reverse()) await resource.stop();

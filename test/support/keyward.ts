@@ -8,6 +8,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { startKeyward, type RunningKeyward } from '../../server/src/app.js';
 import { masterKeyFromBytes, type MasterKey } from '../../server/src/crypto/envelope.js';
 import { loggerInto } from '../../server/src/test-support/logs.js';
+import type { TlsConfig } from '../../server/src/transport/tls-config.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const TEST_ADMIN_TOKEN = `kw_test_${randomBytes(24).toString('base64url')}`;
@@ -60,6 +61,7 @@ export interface StartTestKeywardOptions {
   readonly jwksMaxAgeSeconds?: number;
   readonly schedulerIntervalSeconds?: number;
   readonly reloadIntervalSeconds?: number;
+  readonly tls?: TlsConfig;
   /** 0 (the default here): unlimited. */
   readonly rateLimitPerSecond?: number;
   readonly rateLimitBurst?: number;
@@ -89,6 +91,7 @@ export async function startTestKeyward(options: StartTestKeywardOptions): Promis
       rateLimitPerSecond: options.rateLimitPerSecond ?? 0,
       rateLimitBurst: options.rateLimitBurst ?? 1,
       maxConcurrentKeyGenerations: 2,
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
     },
     databaseUrl: options.databaseUrl,
     masterKey,
@@ -96,6 +99,7 @@ export async function startTestKeyward(options: StartTestKeywardOptions): Promis
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const grpcAddress = `127.0.0.1:${running.grpcPort}`;
+  // Over TLS, tests build their own clients with the certificates they mean to present.
   const client = new KeyServiceClient(grpcAddress, credentials.createInsecure());
   const adminToken = options.adminToken ?? TEST_ADMIN_TOKEN;
 

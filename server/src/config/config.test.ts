@@ -72,6 +72,8 @@ describe('loadConfig', () => {
       rateLimitBurst: 100,
       maxConcurrentKeyGenerations: 4,
       logLevel: 'warn',
+      tls: { grpc: undefined, http: undefined, hstsMaxAgeSeconds: 31_536_000 },
+      warnings: [expect.stringMatching(/^gRPC is served in plaintext on 0\.0\.0\.0:/), expect.stringMatching(/^the HTTP gateway/)],
     });
   });
 

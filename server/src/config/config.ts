@@ -1,6 +1,7 @@
 // Configuration comes from environment variables only, validated once at start. Every problem is
 // reported at once, each naming its variable, so an operator fixes them in one pass.
 import { resolve } from 'node:path';
+import { readTlsConfig, type TlsConfig } from '../transport/tls-config.js';
 
 export interface Config {
   /** Unset: run the embedded PostgreSQL in `dataDir`. */
@@ -27,6 +28,10 @@ export interface Config {
   /** Key generations (RSA is slow) that may run at once; more wait, and beyond a queue are refused. */
   readonly maxConcurrentKeyGenerations: number;
   readonly logLevel: LogLevel;
+  /** KEYWARD_GRPC_TLS_*, KEYWARD_HTTP_TLS_*, KEYWARD_HSTS_MAX_AGE; certificate files already read. */
+  readonly tls: TlsConfig;
+  /** Not fatal: logged once at start (e.g. plaintext on a non-loopback address). */
+  readonly warnings: readonly string[];
 }
 
 export type MasterKeySource =
@@ -111,6 +116,8 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const host = read('KEYWARD_HOST') ?? '127.0.0.1';
+  const tls = readTlsConfig(env, host);
+  problems.push(...tls.problems);
   const config: Config = {
     databaseUrl,
     dataDir: resolve(read('KEYWARD_DATA_DIR') ?? '.keyward'),
@@ -128,6 +135,8 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitBurst: count('KEYWARD_RATE_BURST', 2_000, 1, 1_000_000),
     maxConcurrentKeyGenerations: count('KEYWARD_MAX_CONCURRENT_KEYGEN', 2, 1, 64),
     logLevel,
+    tls: tls.config,
+    warnings: tls.warnings,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -12,14 +12,21 @@ const DEFAULT_CLOSE_GRACE_MS = 5_000;
 
 const gatewayStates = new WeakMap<http.Server, GatewayState>();
 
-/** The caller listens and closes (see closeGateway). Throws INVALID_ARGUMENT on bad options. */
-export function createGateway(source: GatewaySource, options: GatewayOptions): http.Server {
+/**
+ * The caller listens and closes (see closeGateway). Throws INVALID_ARGUMENT on bad options.
+ * `createListener` makes the server around the request handler (HTTPS: transport/http-listener.ts).
+ */
+export function createGateway(
+  source: GatewaySource,
+  options: GatewayOptions,
+  createListener: (handler: http.RequestListener) => http.Server = (handler) => http.createServer(handler),
+): http.Server {
   const maxAge = options.jwksMaxAgeSeconds;
   if (!Number.isSafeInteger(maxAge) || maxAge < 0) {
     throw invalidArgument('jwksMaxAgeSeconds', 'must be a non-negative integer');
   }
   const state: GatewayState = { closing: false };
-  const server = http.createServer(createRequestHandler(source, options, state));
+  const server = createListener(createRequestHandler(source, options, state));
   // CONNECT bypasses the request handler; with no listener Node would silently drop the socket.
   server.on('connect', (_req, socket) => {
     socket.on('error', () => socket.destroy()); // a detached socket's error would otherwise crash the process

@@ -1,6 +1,8 @@
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server } from '@grpc/grpc-js';
 import { KeyServiceService, type KeyServiceServer } from '@keyward/proto/keyward/v1';
 import { HealthImplementation } from 'grpc-health-check';
+import { grpcServerCredentials } from '../transport/grpc-credentials.js';
+import type { GrpcTls } from '../transport/tls-config.js';
 import { addReflection } from './reflection.js';
 
 const KEY_SERVICE_NAME = 'keyward.v1.KeyService';
@@ -15,7 +17,13 @@ export interface GrpcServer {
   stop(graceMs: number): Promise<void>;
 }
 
-export async function startGrpcServer(service: KeyServiceServer, host: string, port: number): Promise<GrpcServer> {
+/** `tls` undefined: plaintext. */
+export async function startGrpcServer(
+  service: KeyServiceServer,
+  host: string,
+  port: number,
+  tls?: GrpcTls,
+): Promise<GrpcServer> {
   const server = new Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
@@ -27,7 +35,7 @@ export async function startGrpcServer(service: KeyServiceServer, host: string, p
   addReflection(server);
 
   const boundPort = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (error, bound) =>
+    server.bindAsync(`${host}:${port}`, grpcServerCredentials(tls), (error, bound) =>
       error === null ? resolve(bound) : reject(error),
     );
   });
