@@ -1,0 +1,26 @@
+// Every command, in the order `keyward help` lists them.
+
+import type { Command } from './command.js';
+import { eventCommands } from './events.js';
+import { jwksCommands } from './jwks.js';
+import { keySetCommands } from './key-sets.js';
+import { keyCommands } from './keys.js';
+import { policyCommands } from './policy.js';
+import { readinessCommands } from './readiness.js';
+import { rotationCommands } from './rotation.js';
+import { signCommands } from './sign.js';
+import { tokenCommands } from './tokens.js';
+import { whoamiCommands } from './whoami.js';
+
+export const COMMANDS: readonly Command[] = [
+  ...keySetCommands,
+  ...keyCommands,
+  ...rotationCommands,
+  ...policyCommands,
+  ...jwksCommands,
+  ...eventCommands,
+  ...readinessCommands,
+  ...signCommands,
+  ...tokenCommands,
+  ...whoamiCommands,
+];
