@@ -80,7 +80,7 @@ const sealedOf = (row: KeyRow) => ({
 });
 
 async function privateKeysOfEveryStoredKey() {
-  return (await keyRows()).map((row) => openKey(identityOf(row), sealedOf(row), kw.masterKey));
+  return (await keyRows()).map((row) => openKey(identityOf(row), sealedOf(row), kw.masterKeys));
 }
 
 it('holds no private key as PEM, DER, base64, base64url, hex or JWK member', async () => {
@@ -119,6 +119,6 @@ it('logs no token and no key material', async () => {
 
 it('refuses to open a sealed key moved to another row', async () => {
   const [a, b] = (await keyRows()) as [KeyRow, KeyRow];
-  expect(() => openKey(identityOf(a), sealedOf(a), kw.masterKey)).not.toThrow();
-  expect(() => openKey(identityOf(b), sealedOf(a), kw.masterKey)).toThrow(/moved to another row/);
+  expect(() => openKey(identityOf(a), sealedOf(a), kw.masterKeys)).not.toThrow();
+  expect(() => openKey(identityOf(b), sealedOf(a), kw.masterKeys)).toThrow(/moved to another row/);
 });

@@ -76,6 +76,7 @@ const CASES: { readonly [M in KeyServiceMethod]: { call: (rpc: Rpcs, token: stri
   listApiTokens: { call: (rpc, t) => rpc.listApiTokens({}, t), least: 'admin' },
   revokeApiToken: { call: (rpc, t) => rpc.revokeApiToken({ id: revocableTokenId, reason: 'test' }, t), least: 'admin' },
   whoAmI: { call: (rpc, t) => rpc.whoAmI({}, t), least: 'any' },
+  rewrapKeys: { call: (rpc, t) => rpc.rewrapKeys({}, t), least: 'admin' },
 };
 
 /** Who lacks exactly what each kind of RPC needs. */

@@ -250,10 +250,10 @@ describe('keyward (the admin command)', () => {
   it('help lists every command', async () => {
     const help = await ok(['help'], { token: null });
     for (const command of ['key-sets list', 'key-sets create <name>', 'keys timeline', 'rotate <key-set>', 'revoke <kid>', 'policy set',
-      'jwks <key-set>', 'events', 'readiness <key-set>', 'sign <key-set>', 'tokens create <name>', 'tokens revoke <id>', 'whoami']) {
+      'jwks <key-set>', 'events', 'readiness <key-set>', 'sign <key-set>', 'tokens create <name>', 'tokens revoke <id>', 'whoami', 'rewrap']) {
       expect(help.stdout).toContain(`keyward ${command}`);
     }
-    expect(help.stdout).not.toMatch(/keyward (users|rewrap)/);
+    expect(help.stdout).not.toMatch(/keyward users/);
     expect((await ok(['rotate', '--help'], { token: null })).stdout).toMatch(/^usage: keyward rotate <key-set> --reason <text> \[--immediate\]\n/);
   });
 
@@ -264,6 +264,13 @@ describe('keyward (the admin command)', () => {
 
     const readiness = await ok(['readiness', 'payments']);
     expect(field(readiness.stdout, 'pending kid')).toBe('none (no rotation under way)');
+  });
+
+  it('rewrap re-wraps nothing when every key is already under the only master key', async () => {
+    const run = await ok(['rewrap']);
+    expect(field(run.stdout, 'rewrapped')).toBe('0');
+    expect(field(run.stdout, 'remaining')).toBe('0');
+    expect(field(run.stdout, 'master key')).toBe(kw.masterKey.id);
   });
 
   it('talks TLS with --ca (KEYWARD_CA), and mutual TLS with --cert and --key', async () => {

@@ -4,7 +4,7 @@ import { ensureAdminToken } from './auth/admin-token.js';
 import { TokenAuthenticator } from './auth/authenticator.js';
 import type { Config } from './config/config.js';
 import { deriveSecret } from './crypto/derived-keys.js';
-import type { MasterKey } from './crypto/envelope.js';
+import type { MasterKeyRing } from './crypto/master-key-ring.js';
 import { KeywardError } from './errors.js';
 import { closeGateway, createGateway, staleWhileRevalidateSeconds, type GatewaySource } from './gateway/index.js';
 import { keyService } from './grpc/key-service.js';
@@ -16,8 +16,9 @@ import type { Logger } from './logging/logger.js';
 import { DEFAULT_KEY_SET } from './publication/urls.js';
 import { startScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { ApiTokens } from './service/api-tokens.js';
+import { rewrapKeys } from './service/rewrap.js';
 import { KeyManager } from './service/key-manager.js';
-import { checkMasterKey } from './service/master-key.js';
+import { assertEveryKeyOpens, checkMasterKeys } from './service/master-key.js';
 import type { KeyStore } from './store/key-store.js';
 import { PrismaKeyStore } from './store/prisma-key-store.js';
 import { startChangeListener } from './sync/change-listener.js';
@@ -51,7 +52,7 @@ export interface StartOptions {
   readonly config: KeywardConfig;
   /** A migrated database. */
   readonly databaseUrl: string;
-  readonly masterKey: MasterKey;
+  readonly masterKeys: MasterKeyRing;
   readonly logger: Logger;
   /** Every lifecycle decision asks this for the time; tests move it. */
   readonly clock?: () => Date;
@@ -86,14 +87,15 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
     for (const part of started.reverse()) await part.stop().catch(() => undefined);
   };
   try {
-    await checkMasterKey(store, options.masterKey);
+    await checkMasterKeys(store, options.masterKeys);
+    assertEveryKeyOpens(await store.listKeySets(), options.masterKeys);
     const keyring = new Keyring();
     const signatures = new SignatureCounter();
     const sightings = new ClientSightings();
     const manager = new KeyManager({
       store,
       keyring,
-      masterKey: options.masterKey,
+      masterKeys: options.masterKeys,
       publicUrl: config.publicUrl,
       policyContext: {
         jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
@@ -131,7 +133,7 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
     });
     started.push(listener);
 
-    const usage = startUsageFlush(store, { signatures, sightings, authenticator }, options.masterKey, config, logger);
+    const usage = startUsageFlush(store, { signatures, sightings, authenticator }, options.masterKeys, config, logger);
     started.push(usage);
 
     const scheduler = startScheduler({ manager, intervalMs: config.schedulerIntervalSeconds * 1_000, logger });
@@ -139,7 +141,13 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
 
     const grpc: GrpcServer = await startGrpcServer(
       keyService(
-        { manager, tokens: new ApiTokens(store, clock, reloadTokens), store, publicUrl: config.publicUrl },
+        {
+          manager,
+          tokens: new ApiTokens(store, clock, reloadTokens),
+          rewrap: (actor) => rewrapKeys(store, options.masterKeys, actor, clock, logger),
+          store,
+          publicUrl: config.publicUrl,
+        },
         {
           authenticator,
           rateLimiter:
@@ -191,11 +199,13 @@ interface UsageSources {
 function startUsageFlush(
   store: KeyStore,
   { signatures, sightings, authenticator }: UsageSources,
-  masterKey: MasterKey,
+  masterKeys: MasterKeyRing,
   config: KeywardConfig,
   logger: Logger,
 ): PeriodicFlush {
-  const sightingSecret = deriveSecret(masterKey, 'jwks-client-sightings');
+  // From the newest master key: after a master-key rotation clients are counted afresh, which
+  // only resets rotation readiness for a day.
+  const sightingSecret = deriveSecret(masterKeys.current, 'jwks-client-sightings');
   return startPeriodicFlush({
     intervalMs: config.usageFlushIntervalSeconds * 1_000,
     logger,

@@ -3,7 +3,7 @@
 import { startKeyward, type RunningKeyward } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { createLogger, type Logger } from './logging/logger.js';
-import { loadMasterKey } from './service/master-key.js';
+import { loadMasterKeys } from './service/master-key.js';
 import { startEmbeddedPostgres } from './store/embedded/index.js';
 import { applyMigrations } from './store/migrate.js';
 
@@ -42,8 +42,8 @@ async function main(): Promise<void> {
     const { applied } = await applyMigrations(databaseUrl, { log: (message) => logger.info(message) });
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
 
-    const masterKey = await loadMasterKey(config.masterKey, config.dataDir, logger);
-    const running = await startKeyward({ config, databaseUrl, masterKey, logger });
+    const masterKeys = await loadMasterKeys(config.masterKeys, config.dataDir, logger);
+    const running = await startKeyward({ config, databaseUrl, masterKeys, logger });
     resources.push(running);
     if (running.generatedAdminToken !== undefined) showGeneratedToken(running, config);
     logger.info({ grpcPort: running.grpcPort, httpPort: running.httpPort }, 'keyward is serving');

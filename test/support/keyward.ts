@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { startKeyward, type RunningKeyward } from '../../server/src/app.js';
 import { masterKeyFromBytes, type MasterKey } from '../../server/src/crypto/envelope.js';
+import { MasterKeyRing } from '../../server/src/crypto/master-key-ring.js';
 import { loggerInto } from '../../server/src/test-support/logs.js';
 import type { TlsConfig } from '../../server/src/transport/tls-config.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -18,7 +19,9 @@ export interface TestKeyward {
   readonly client: KeyServiceClient;
   readonly grpcAddress: string;
   readonly httpUrl: string;
+  /** The newest of masterKeys. */
   readonly masterKey: MasterKey;
+  readonly masterKeys: MasterKeyRing;
   /** Everything the service logged, one JSON object per line. */
   readonly logs: string[];
   /** Each RPC as a promise, with the admin token unless `token` is given (null: no token at all). */
@@ -56,7 +59,9 @@ function promisedRpcs(client: KeyServiceClient, defaultToken: string): KeyServic
 
 export interface StartTestKeywardOptions {
   readonly databaseUrl: string;
+  /** One master key, or a ring of them (oldest first); default: a new key. */
   readonly masterKey?: MasterKey;
+  readonly masterKeys?: MasterKeyRing;
   readonly adminToken?: string;
   readonly jwksMaxAgeSeconds?: number;
   readonly schedulerIntervalSeconds?: number;
@@ -74,7 +79,7 @@ export function newMasterKey(): MasterKey {
 
 export async function startTestKeyward(options: StartTestKeywardOptions): Promise<TestKeyward> {
   const logs: string[] = [];
-  const masterKey = options.masterKey ?? newMasterKey();
+  const masterKeys = options.masterKeys ?? new MasterKeyRing([options.masterKey ?? newMasterKey()]);
   const running = await startKeyward({
     config: {
       host: '127.0.0.1',
@@ -94,7 +99,7 @@ export async function startTestKeyward(options: StartTestKeywardOptions): Promis
       ...(options.tls === undefined ? {} : { tls: options.tls }),
     },
     databaseUrl: options.databaseUrl,
-    masterKey,
+    masterKeys,
     logger: loggerInto(logs),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
@@ -108,7 +113,8 @@ export async function startTestKeyward(options: StartTestKeywardOptions): Promis
     client,
     grpcAddress,
     httpUrl: `http://127.0.0.1:${running.httpPort}`,
-    masterKey,
+    masterKey: masterKeys.current,
+    masterKeys,
     logs,
     rpc: promisedRpcs(client, adminToken),
     async stop() {

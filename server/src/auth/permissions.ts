@@ -48,6 +48,7 @@ export const RPC_PERMISSIONS: { readonly [M in KeyServiceMethod]: Requirement<Re
   listApiTokens: { scope: 'admin', target: () => 'service' },
   revokeApiToken: { scope: 'admin', target: () => 'service' },
   whoAmI: 'any',
+  rewrapKeys: { scope: 'admin', target: () => 'service' },
 };
 
 function keySetOrService(name: string | undefined): Target {

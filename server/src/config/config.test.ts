@@ -22,7 +22,7 @@ describe('loadConfig', () => {
       grpcPort: 50051,
       httpPort: 8080,
       publicUrl: 'http://localhost:8080',
-      masterKey: { kind: 'none' },
+      masterKeys: { kind: 'none' },
       adminToken: undefined,
       jwksMaxAgeSeconds: 300,
       schedulerIntervalSeconds: 5,
@@ -62,7 +62,7 @@ describe('loadConfig', () => {
       grpcPort: 7000,
       httpPort: 7001,
       publicUrl: 'https://keys.example.com',
-      masterKey: { kind: 'value', base64: KEY },
+      masterKeys: { kind: 'values', base64: [KEY] },
       adminToken: 'a'.repeat(32),
       jwksMaxAgeSeconds: 60,
       schedulerIntervalSeconds: 2,
@@ -98,11 +98,19 @@ describe('loadConfig', () => {
       'KEYWARD_MASTER_KEY or KEYWARD_MASTER_KEY_FILE is required with DATABASE_URL (only the embedded database generates one for you)',
     ]);
     expect(problems({ KEYWARD_MASTER_KEY: KEY, KEYWARD_MASTER_KEY_FILE: '/k' })).toEqual([
-      'set KEYWARD_MASTER_KEY or KEYWARD_MASTER_KEY_FILE, not both',
+      'set one of KEYWARD_MASTER_KEY, KEYWARD_MASTER_KEYS, KEYWARD_MASTER_KEY_FILE, KEYWARD_MASTER_KEY_FILES, not KEYWARD_MASTER_KEY and KEYWARD_MASTER_KEY_FILE',
     ]);
-    expect(loadConfig({ DATABASE_URL: 'postgres://db/k', KEYWARD_MASTER_KEY_FILE: '/run/secrets/kek' }).masterKey).toEqual({
-      kind: 'file',
-      path: '/run/secrets/kek',
+    expect(problems({ KEYWARD_MASTER_KEYS: `${KEY},c2hvcnQ=` })).toEqual([
+      'KEYWARD_MASTER_KEYS must be 32 bytes, base64-encoded (key 2) (e.g. `openssl rand -base64 32`)',
+    ]);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/k', KEYWARD_MASTER_KEY_FILE: '/run/secrets/kek' }).masterKeys).toEqual({
+      kind: 'files',
+      paths: ['/run/secrets/kek'],
+    });
+    const rotating = `${Buffer.alloc(32, 2).toString('base64')}, ${KEY}`;
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/k', KEYWARD_MASTER_KEYS: rotating }).masterKeys).toEqual({
+      kind: 'values',
+      base64: [Buffer.alloc(32, 2).toString('base64'), KEY],
     });
   });
 

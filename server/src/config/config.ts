@@ -12,7 +12,7 @@ export interface Config {
   readonly httpPort: number;
   /** Origin (and optional path prefix) external clients reach the gateway at; no trailing slash. */
   readonly publicUrl: string;
-  readonly masterKey: MasterKeySource;
+  readonly masterKeys: MasterKeySource;
   /** Never logged. */
   readonly adminToken: string | undefined;
   readonly jwksMaxAgeSeconds: number;
@@ -34,9 +34,10 @@ export interface Config {
   readonly warnings: readonly string[];
 }
 
+/** Master keys, oldest first: the last one wraps new data keys. */
 export type MasterKeySource =
-  | { readonly kind: 'value'; readonly base64: string }
-  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'values'; readonly base64: readonly string[] }
+  | { readonly kind: 'files'; readonly paths: readonly string[] }
   | { readonly kind: 'none' };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -85,19 +86,32 @@ export function loadConfig(env: Env = process.env): Config {
 
 
 
-  const masterKeyValue = read('KEYWARD_MASTER_KEY');
-  const masterKeyFile = read('KEYWARD_MASTER_KEY_FILE');
-  let masterKey: MasterKeySource = { kind: 'none' };
-  if (masterKeyValue !== undefined && masterKeyFile !== undefined) {
-    problems.push('set KEYWARD_MASTER_KEY or KEYWARD_MASTER_KEY_FILE, not both');
-  } else if (masterKeyValue !== undefined) {
-    // The value itself is never echoed back: it is a secret.
-    if (!isBase64Of32Bytes(masterKeyValue)) {
-      problems.push('KEYWARD_MASTER_KEY must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
+  // One variable for one key, its plural for a rotation in progress (comma-separated, oldest first).
+  const list = (name: string) => read(name)?.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const keySources = [
+    ['KEYWARD_MASTER_KEY', read('KEYWARD_MASTER_KEY') === undefined ? undefined : [read('KEYWARD_MASTER_KEY')!]],
+    ['KEYWARD_MASTER_KEYS', list('KEYWARD_MASTER_KEYS')],
+    ['KEYWARD_MASTER_KEY_FILE', read('KEYWARD_MASTER_KEY_FILE') === undefined ? undefined : [read('KEYWARD_MASTER_KEY_FILE')!]],
+    ['KEYWARD_MASTER_KEY_FILES', list('KEYWARD_MASTER_KEY_FILES')],
+  ] as const;
+  const given = keySources.filter(([, values]) => values !== undefined && values.length > 0);
+  let masterKeys: MasterKeySource = { kind: 'none' };
+  if (given.length > 1) {
+    problems.push(`set one of ${keySources.map(([name]) => name).join(', ')}, not ${given.map(([name]) => name).join(' and ')}`);
+  } else if (given.length === 1) {
+    const [name, values] = given[0]!;
+    if (name.includes('FILE')) {
+      masterKeys = { kind: 'files', paths: values!.map((path) => resolve(path)) };
+    } else {
+      // The values themselves are never echoed back: they are secrets.
+      values!.forEach((value, index) => {
+        if (!isBase64Of32Bytes(value)) {
+          const which = values!.length > 1 ? ` (key ${index + 1})` : '';
+          problems.push(`${name} must be 32 bytes, base64-encoded${which} (e.g. \`openssl rand -base64 32\`)`);
+        }
+      });
+      masterKeys = { kind: 'values', base64: values! };
     }
-    masterKey = { kind: 'value', base64: masterKeyValue };
-  } else if (masterKeyFile !== undefined) {
-    masterKey = { kind: 'file', path: resolve(masterKeyFile) };
   } else if (databaseUrl !== undefined) {
     problems.push(
       'KEYWARD_MASTER_KEY or KEYWARD_MASTER_KEY_FILE is required with DATABASE_URL ' +
@@ -125,7 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
     grpcPort: port('KEYWARD_GRPC_PORT', 50051),
     httpPort: port('KEYWARD_HTTP_PORT', 8080),
     publicUrl,
-    masterKey,
+    masterKeys,
     adminToken,
     jwksMaxAgeSeconds: seconds('KEYWARD_JWKS_MAX_AGE', 300, 0, 86_400),
     schedulerIntervalSeconds: seconds('KEYWARD_SCHEDULER_INTERVAL', 5, 1, 3_600),

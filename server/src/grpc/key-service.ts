@@ -1,6 +1,7 @@
 import type { KeyServiceServer } from '@keyward/proto/keyward/v1';
 import type { ApiTokens } from '../service/api-tokens.js';
 import type { KeyManager } from '../service/key-manager.js';
+import type { RewrapOutcome } from '../service/rewrap.js';
 import type { KeyStore } from '../store/key-store.js';
 import { createApiToken, listApiTokens, revokeApiToken, whoAmI } from './handlers/api-tokens.js';
 import { createKeySet } from './handlers/create-key-set.js';
@@ -12,6 +13,7 @@ import { listEvents } from './handlers/list-events.js';
 import { listKeySets } from './handlers/list-key-sets.js';
 import { listKeys } from './handlers/list-keys.js';
 import { revokeKey } from './handlers/revoke-key.js';
+import { rewrapKeys } from './handlers/rewrap-keys.js';
 import { rotate } from './handlers/rotate.js';
 import { sign } from './handlers/sign.js';
 import { updateKeySetPolicy } from './handlers/update-key-set-policy.js';
@@ -19,6 +21,7 @@ import { unary, type RpcContext } from './unary.js';
 
 export interface KeyServiceDeps {
   readonly manager: KeyManager;
+  readonly rewrap: (actor: string) => Promise<RewrapOutcome>;
   readonly tokens: ApiTokens;
   readonly store: KeyStore;
   readonly publicUrl: string;
@@ -26,7 +29,7 @@ export interface KeyServiceDeps {
 
 /** keyward.v1.KeyService: each RPC is its handler behind the shared auth-and-errors adapter. */
 export function keyService(deps: KeyServiceDeps, context: RpcContext): KeyServiceServer {
-  const { manager, tokens, store, publicUrl } = deps;
+  const { manager, tokens, store, publicUrl, rewrap } = deps;
   return {
     createKeySet: unary('createKeySet', context, (request, principal) =>
       createKeySet(manager, publicUrl, request, principal),
@@ -48,5 +51,6 @@ export function keyService(deps: KeyServiceDeps, context: RpcContext): KeyServic
     listApiTokens: unary('listApiTokens', context, () => listApiTokens(tokens)),
     revokeApiToken: unary('revokeApiToken', context, (request, principal) => revokeApiToken(tokens, request, principal)),
     whoAmI: unary('whoAmI', context, (_request, principal) => whoAmI(principal)),
+    rewrapKeys: unary('rewrapKeys', context, (_request, principal) => rewrapKeys(rewrap, principal)),
   };
 }

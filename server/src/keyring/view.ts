@@ -1,5 +1,5 @@
 import { createSigner, type Signer } from '../crypto/signer.js';
-import type { MasterKey } from '../crypto/envelope.js';
+import type { MasterKeyRing } from '../crypto/master-key-ring.js';
 import { buildDiscovery } from '../publication/discovery.js';
 import type { PublishedDocument } from '../publication/document.js';
 import { buildJwks, publishedKeys } from '../publication/jwks.js';
@@ -20,7 +20,7 @@ export interface KeySetView {
   readonly discovery: PublishedDocument;
 }
 
-export function buildKeySetView(snapshot: KeySetSnapshot, master: MasterKey, publicUrl: string): KeySetView {
+export function buildKeySetView(snapshot: KeySetSnapshot, master: MasterKeyRing, publicUrl: string): KeySetView {
   const keys = snapshot.keys.map((key) => ({ ...key, sealed: null }));
   // Only the signer's private key is decrypted: retired keys never sign, so they stay sealed.
   const active = snapshot.keys.find((key) => key.use === 'sig' && key.state === 'ACTIVE');

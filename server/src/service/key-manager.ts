@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MasterKey } from '../crypto/envelope.js';
+import type { MasterKeyRing } from '../crypto/master-key-ring.js';
 import { invalidArgument, KeywardError } from '../errors.js';
 import type { Keyring } from '../keyring/keyring.js';
 import { buildKeySetView, type KeySetView } from '../keyring/view.js';
@@ -57,7 +57,7 @@ export interface RevocationResult {
 export interface KeyManagerDeps {
   readonly store: KeyStore;
   readonly keyring: Keyring;
-  readonly masterKey: MasterKey;
+  readonly masterKeys: MasterKeyRing;
   readonly publicUrl: string;
   readonly policyContext: PolicyContext;
   readonly signatures: SignatureCounter;
@@ -314,11 +314,11 @@ export class KeyManager {
   }
 
   #mint(keySet: KeySetRecord, state: 'ACTIVE' | 'PENDING', now: Date): Promise<KeyRecord> {
-    return this.deps.keyGeneration.run(() => mintKey(keySet, state, now, this.deps.masterKey));
+    return this.deps.keyGeneration.run(() => mintKey(keySet, state, now, this.deps.masterKeys));
   }
 
   #viewOf(snapshot: KeySetSnapshot): KeySetView {
-    return buildKeySetView(snapshot, this.deps.masterKey, this.deps.publicUrl);
+    return buildKeySetView(snapshot, this.deps.masterKeys, this.deps.publicUrl);
   }
 }
 

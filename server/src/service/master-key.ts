@@ -2,24 +2,30 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MasterKeySource } from '../config/config.js';
 import { generateMasterKeyBytes, masterKeyFromBytes, type MasterKey } from '../crypto/envelope.js';
+import { MasterKeyRing } from '../crypto/master-key-ring.js';
+import { openKey } from '../keyring/sealing.js';
 import { KeywardError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { KeyStore } from '../store/key-store.js';
+import type { KeySetSnapshot } from '../store/records.js';
 
 export const GENERATED_MASTER_KEY_FILE = 'master.key';
 
 /**
- * The key-encryption key, from the environment, a file, or (embedded database only) a file that
+ * The key-encryption keys, from the environment, files, or (embedded database only) a file that
  * Keyward generates once in its data folder.
  */
-export async function loadMasterKey(source: MasterKeySource, dataDir: string, logger: Logger): Promise<MasterKey> {
+export async function loadMasterKeys(source: MasterKeySource, dataDir: string, logger: Logger): Promise<MasterKeyRing> {
   switch (source.kind) {
-    case 'value':
-      return masterKeyFromBytes(Buffer.from(source.base64.trim(), 'base64'));
-    case 'file':
-      return masterKeyFromBytes(await readMasterKeyFile(source.path, 'KEYWARD_MASTER_KEY_FILE', logger));
+    case 'values':
+      return new MasterKeyRing(source.base64.map((value) => masterKeyFromBytes(Buffer.from(value.trim(), 'base64'))));
+    case 'files': {
+      const keys: MasterKey[] = [];
+      for (const path of source.paths) keys.push(masterKeyFromBytes(await readMasterKeyFile(path, 'master key file', logger)));
+      return new MasterKeyRing(keys);
+    }
     case 'none':
-      return masterKeyFromBytes(await generatedMasterKey(dataDir, logger));
+      return new MasterKeyRing([masterKeyFromBytes(await generatedMasterKey(dataDir, logger))]);
   }
 }
 
@@ -37,7 +43,7 @@ async function generatedMasterKey(dataDir: string, logger: Logger): Promise<Buff
   logger.warn(
     { path },
     'GENERATED A NEW MASTER KEY. Every private key is encrypted under it: back this file up and keep it ' +
-      'secret, or set KEYWARD_MASTER_KEY / KEYWARD_MASTER_KEY_FILE. Losing it loses every key.',
+      'secret, or set KEYWARD_MASTER_KEY(S) / KEYWARD_MASTER_KEY_FILE(S). Losing it loses every key.',
   );
   return bytes;
 }
@@ -58,20 +64,36 @@ async function readMasterKeyFile(path: string, what: string, logger: Logger): Pr
 }
 
 /**
- * Refuses to start with a master key the database was not sealed under: otherwise every stored key
- * would be unreadable, or worse, a fresh set of keys would silently replace them.
+ * Refuses to start without a master key the database was sealed under: otherwise every stored key
+ * would be unreadable, or worse, a fresh set of keys would silently replace them. Records the
+ * configured keys' ids (fingerprints, never the keys).
  */
-export async function checkMasterKey(store: KeyStore, master: MasterKey): Promise<void> {
+export async function checkMasterKeys(store: KeyStore, masters: MasterKeyRing): Promise<void> {
   const known = await store.listMasterKeyIds();
-  if (known.length === 0) {
-    await store.recordMasterKeyId(master.id);
-    return;
-  }
-  if (!known.includes(master.id)) {
+  if (known.length > 0 && !known.some((id) => masters.byId(id) !== undefined)) {
     throw new KeywardError(
       'FAILED_PRECONDITION',
-      `the configured master key (id ${master.id}) is not the one this database's keys are sealed under ` +
+      `the configured master key (id ${masters.ids.join(', ')}) is not the one this database's keys are sealed under ` +
         `(id ${known.join(', ')}). Start with the original master key; refusing to start rather than lose the keys.`,
     );
+  }
+  for (const id of masters.ids) await store.recordMasterKeyId(id);
+}
+
+/** Opens every stored private key once, and names each that does not open. */
+export function assertEveryKeyOpens(snapshots: readonly KeySetSnapshot[], masters: MasterKeyRing): void {
+  const failures: string[] = [];
+  for (const { keySet, keys } of snapshots) {
+    for (const key of keys) {
+      if (key.sealed === null) continue;
+      try {
+        openKey(key, key.sealed, masters);
+      } catch (error) {
+        failures.push(`${keySet.name}/${key.kid}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+  if (failures.length > 0) {
+    throw new KeywardError('FAILED_PRECONDITION', `${failures.length} stored key(s) cannot be decrypted: ${failures.join('; ')}`);
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { MasterKey } from '../crypto/envelope.js';
+import type { MasterKeyRing } from '../crypto/master-key-ring.js';
 import { jwkThumbprint, publicJwk } from '../crypto/jwk.js';
 import { generateKeyPair } from '../crypto/keygen.js';
 import type { KeyState } from '../lifecycle/states.js';
@@ -10,7 +10,7 @@ import { FRESH_KEY_LIFECYCLE, type KeyRecord, type KeySetRecord } from '../store
  * A new signing key for a key set: generated, named and sealed before any transaction starts, so
  * slow RSA generation never holds a database lock. Only the sealed form leaves this function.
  */
-export async function mintKey(keySet: KeySetRecord, state: KeyState, now: Date, master: MasterKey): Promise<KeyRecord> {
+export async function mintKey(keySet: KeySetRecord, state: KeyState, now: Date, master: MasterKeyRing): Promise<KeyRecord> {
   const { algorithm, rsaModulusBits } = keySet.policy;
   const privateKey = await generateKeyPair({
     alg: algorithm,

@@ -1,5 +1,6 @@
 // The one interface over persistent storage. Each write method is one transaction: a crash leaves
 // the old state or the new, never half. Every committed change notifies the other replicas.
+import type { SealedKey } from '../crypto/envelope.js';
 import type { KeySetPolicy } from '../lifecycle/policy.js';
 import type { KeyState } from '../lifecycle/states.js';
 import type {
@@ -101,6 +102,18 @@ export interface KeyStore {
   revokeApiToken(id: string, event: KeyEventInput): Promise<ApiTokenRecord | undefined>;
   /** Last-used times, recorded in batches like signature counts. */
   recordTokenUse(uses: readonly { tokenId: string; at: Date }[]): Promise<void>;
+
+  /**
+   * Replaces one key's sealed material, in its own transaction with its audit event, unless the
+   * key has meanwhile been re-sealed or destroyed (then nothing is written: false).
+   */
+  replaceSealedKey(
+    keySetId: string,
+    kid: string,
+    expectedMasterKeyId: string,
+    sealed: SealedKey,
+    event: KeyEventInput,
+  ): Promise<boolean>;
 
   /** Ids (fingerprints) of the master keys this database's keys are sealed under. */
   listMasterKeyIds(): Promise<string[]>;

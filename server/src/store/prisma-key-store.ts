@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { SealedKey } from '../crypto/envelope.js';
 import { KeywardError } from '../errors.js';
 import { CHANGES_CHANNEL, encodeChangeNotice } from '../sync/channel.js';
 import { translateDatabaseError } from './database-errors.js';
@@ -230,6 +231,30 @@ export class PrismaKeyStore implements KeyStore {
         UPDATE api_tokens SET last_used_at = GREATEST(api_tokens.last_used_at, v.at)
         FROM unnest(${uses.map((u) => u.tokenId)}::uuid[], ${uses.map((u) => u.at)}::timestamptz[]) AS v(id, at)
         WHERE api_tokens.id = v.id`,
+    );
+  }
+
+  async replaceSealedKey(
+    keySetId: string,
+    kid: string,
+    expectedMasterKeyId: string,
+    sealed: SealedKey,
+    event: KeyEventInput,
+  ): Promise<boolean> {
+    return this.#run(() =>
+      this.#prisma.$transaction(async (tx) => {
+        const updated = await tx.key.updateMany({
+          where: { keySetId, kid, masterKeyId: expectedMasterKeyId, state: { not: 'DESTROYED' } },
+          data: {
+            encryptedPrivateKey: new Uint8Array(sealed.ciphertext),
+            wrappedDataKey: new Uint8Array(sealed.wrappedDataKey),
+            masterKeyId: sealed.masterKeyId,
+          },
+        });
+        if (updated.count !== 1) return false;
+        await tx.keyEvent.create({ data: eventRowData(keySetId, event) });
+        return true;
+      }),
     );
   }
 

@@ -7,6 +7,7 @@ import { keySetCommands } from './key-sets.js';
 import { keyCommands } from './keys.js';
 import { policyCommands } from './policy.js';
 import { readinessCommands } from './readiness.js';
+import { rewrapCommands } from './rewrap.js';
 import { rotationCommands } from './rotation.js';
 import { signCommands } from './sign.js';
 import { tokenCommands } from './tokens.js';
@@ -23,4 +24,5 @@ export const COMMANDS: readonly Command[] = [
   ...signCommands,
   ...tokenCommands,
   ...whoamiCommands,
+  ...rewrapCommands,
 ];
