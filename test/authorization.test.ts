@@ -2,7 +2,7 @@
 // Every RPC of the service definition against every kind of caller: nobody gets in where they
 // don't belong, and the one principal that should gets through.
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { KeyServiceService, RotationMode, Scope } from '@keyward/proto/keyward/v1';
+import { KeyServiceService, Role, RotationMode, Scope } from '@keyward/proto/keyward/v1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RPC_PERMISSIONS, type KeyServiceMethod } from '../server/src/auth/permissions.js';
 import { TEST_ADMIN_TOKEN, useTestKeyward } from './support/keyward.js';
@@ -13,11 +13,13 @@ let now = new Date('2030-01-01T00:00:00Z');
 const kw = useTestKeyward({ clock: () => now });
 
 const ALL_BUT = (...excluded: Scope[]) =>
-  [Scope.SCOPE_SIGN, Scope.SCOPE_VERIFY, Scope.SCOPE_DECRYPT, Scope.SCOPE_READ, Scope.SCOPE_REPORT, Scope.SCOPE_ADMIN].filter(
+  [Scope.SCOPE_SIGN, Scope.SCOPE_VERIFY, Scope.SCOPE_DECRYPT, Scope.SCOPE_READ, Scope.SCOPE_OPERATE, Scope.SCOPE_REPORT, Scope.SCOPE_ADMIN].filter(
     (scope) => !excluded.includes(scope),
   );
 
 const secrets: Record<string, string> = {};
+const sessions: Record<string, string> = {};
+const VIEWER_PASSWORD = 'correct horse battery staple';
 let revocableKid = '';
 let revocableTokenId = '';
 
@@ -46,11 +48,16 @@ beforeAll(async () => {
   await token('alpha-no-sign', [{ keySet: 'alpha', scopes: ALL_BUT(Scope.SCOPE_SIGN, Scope.SCOPE_ADMIN) }]);
   await token('alpha-no-read', [{ keySet: 'alpha', scopes: ALL_BUT(Scope.SCOPE_READ, Scope.SCOPE_ADMIN) }]);
   await token('alpha-no-admin', [{ keySet: 'alpha', scopes: ALL_BUT(Scope.SCOPE_ADMIN) }]);
+  await token('alpha-no-operate', [{ keySet: 'alpha', scopes: ALL_BUT(Scope.SCOPE_OPERATE, Scope.SCOPE_ADMIN) }]);
+  await token('alpha-operate', [{ keySet: 'alpha', scopes: [Scope.SCOPE_OPERATE] }]);
   await token('beta-everything', [{ keySet: 'beta', scopes: ALL_BUT() }]);
   await token('expiring', [{ keySet: '*', scopes: [Scope.SCOPE_ADMIN] }], 60);
   const revoked = await token('revoked', [{ keySet: '*', scopes: [Scope.SCOPE_ADMIN] }]);
   await kw.rpc.revokeApiToken({ id: revoked.token!.id, reason: 'test' });
   revocableTokenId = (await token('throwaway', [{ keySet: 'alpha', scopes: [Scope.SCOPE_READ] }])).token!.id;
+  await kw.rpc.createUser({ username: 'viewer', password: VIEWER_PASSWORD, role: Role.ROLE_VIEWER });
+  sessions['viewer'] = (await kw.rpc.login({ username: 'viewer', password: VIEWER_PASSWORD }, null)).sessionToken;
+  sessions['logout'] = (await kw.rpc.login({ username: 'viewer', password: VIEWER_PASSWORD }, null)).sessionToken;
   // The expiring token is now past its lifetime.
   now = new Date(now.getTime() + 61_000);
 });
@@ -62,9 +69,9 @@ const CASES: { readonly [M in KeyServiceMethod]: { call: (rpc: Rpcs, token: stri
   listKeySets: { call: (rpc, t) => rpc.listKeySets({}, t), least: 'any' },
   sign: { call: (rpc, t) => rpc.sign({ keySet: 'alpha', claimsJson: '{"sub":"s"}' }, t), least: 'alpha-sign' },
   getJwks: { call: (rpc, t) => rpc.getJwks({ keySet: 'alpha' }, t), least: 'alpha-read' },
-  rotate: { call: (rpc, t) => rpc.rotate({ keySet: 'alpha', reason: 'r', mode: RotationMode.ROTATION_MODE_SCHEDULED }, t), least: 'alpha-admin' },
+  rotate: { call: (rpc, t) => rpc.rotate({ keySet: 'alpha', reason: 'r', mode: RotationMode.ROTATION_MODE_SCHEDULED }, t), least: 'alpha-operate' },
   listKeys: { call: (rpc, t) => rpc.listKeys({ keySet: 'alpha' }, t), least: 'alpha-read' },
-  revokeKey: { call: (rpc, t) => rpc.revokeKey({ kid: revocableKid, reason: 'compromised' }, t), least: 'alpha-admin' },
+  revokeKey: { call: (rpc, t) => rpc.revokeKey({ kid: revocableKid, reason: 'compromised' }, t), least: 'alpha-operate' },
   updateKeySetPolicy: { call: (rpc, t) => rpc.updateKeySetPolicy({ keySet: 'alpha', reason: 'no change' }, t), least: 'alpha-admin' },
   listEvents: { call: (rpc, t) => rpc.listEvents({ keySet: 'alpha', kid: '', pageSize: 0, pageToken: '' }, t), least: 'alpha-read' },
   getKeyTimeline: { call: (rpc, t) => rpc.getKeyTimeline({ keySet: 'alpha' }, t), least: 'alpha-read' },
@@ -77,15 +84,26 @@ const CASES: { readonly [M in KeyServiceMethod]: { call: (rpc: Rpcs, token: stri
   revokeApiToken: { call: (rpc, t) => rpc.revokeApiToken({ id: revocableTokenId, reason: 'test' }, t), least: 'admin' },
   whoAmI: { call: (rpc, t) => rpc.whoAmI({}, t), least: 'any' },
   rewrapKeys: { call: (rpc, t) => rpc.rewrapKeys({}, t), least: 'admin' },
+  createUser: {
+    call: (rpc, t) => rpc.createUser({ username: 'made-by-test', password: 'a long enough password', role: Role.ROLE_VIEWER }, t),
+    least: 'admin',
+  },
+  listUsers: { call: (rpc, t) => rpc.listUsers({}, t), least: 'admin' },
+  setUserRole: { call: (rpc, t) => rpc.setUserRole({ username: 'made-by-test', role: Role.ROLE_OPERATOR }, t), least: 'admin' },
+  disableUser: { call: (rpc, t) => rpc.disableUser({ username: 'made-by-test' }, t), least: 'admin' },
+  login: { call: (rpc) => rpc.login({ username: 'viewer', password: VIEWER_PASSWORD }, null), least: 'public' },
+  logout: { call: (rpc, t) => rpc.logout({}, t), least: 'session' },
 };
 
 /** Who lacks exactly what each kind of RPC needs. */
 function lacking(method: KeyServiceMethod): string {
   const requirement = RPC_PERMISSIONS[method];
-  if (requirement === 'any') throw new Error('no scope to lack');
+  if (requirement === 'any' || requirement === 'public') throw new Error('no scope to lack');
   const target = requirement.target(CASES_REQUEST_TARGET as never, { keySetOfKid: () => 'alpha' });
   if (target === 'service') return 'alpha-admin';
-  return { sign: 'alpha-no-sign', read: 'alpha-no-read', admin: 'alpha-no-admin' }[requirement.scope as 'sign' | 'read' | 'admin'];
+  return { sign: 'alpha-no-sign', read: 'alpha-no-read', operate: 'alpha-no-operate', admin: 'alpha-no-admin' }[
+    requirement.scope as 'sign' | 'read' | 'operate' | 'admin'
+  ];
 }
 // Every target function reads at most these fields of the request.
 const CASES_REQUEST_TARGET = { name: 'alpha', keySet: 'alpha', kid: revocableKid };
@@ -109,7 +127,7 @@ describe('the table of cases covers the service definition', () => {
   });
 });
 
-describe.each(METHODS)('%s', (method) => {
+describe.each(METHODS.filter((method) => CASES[method].least !== 'public'))('%s', (method) => {
   const { call, least } = CASES[method];
 
   it.each([
@@ -122,7 +140,7 @@ describe.each(METHODS)('%s', (method) => {
     expect(await code(call(kw.rpc, presented))).toBe(status.UNAUTHENTICATED);
   });
 
-  if (least !== 'any') {
+  if (least !== 'any' && least !== 'session') {
     it('refuses a token of another key set with PERMISSION_DENIED', async () => {
       expect(await code(call(kw.rpc, secrets['beta-everything']!))).toBe(status.PERMISSION_DENIED);
     });
@@ -132,9 +150,26 @@ describe.each(METHODS)('%s', (method) => {
     });
   }
 
+  // A viewer's session reads everything and may do nothing else.
+  const viewerMay = (RPC_PERMISSIONS[method] as { scope?: string }).scope === 'read' || least === 'any';
+  if (least !== 'session') {
+    it(`answers a viewer session with ${viewerMay ? 'success' : 'PERMISSION_DENIED'}`, async () => {
+      expect(await code(call(kw.rpc, sessions['viewer']!))).toBe(viewerMay ? 'ok' : status.PERMISSION_DENIED);
+    });
+  }
+
   it(`lets ${least === 'any' ? 'any valid token' : least} through`, async () => {
     const name = least === 'any' ? 'beta-everything' : least;
-    expect(await code(call(kw.rpc, secretOf(name)))).toBe('ok');
+    expect(await code(call(kw.rpc, least === 'session' ? sessions['logout']! : secretOf(name)))).toBe('ok');
+  });
+});
+
+describe('login', () => {
+  it('needs no token, and answers a wrong password like an unknown user', async () => {
+    expect(await code(CASES.login.call(kw.rpc, null))).toBe('ok');
+    const wrong = await code(kw.rpc.login({ username: 'viewer', password: 'not the password at all' }, null));
+    const unknown = await code(kw.rpc.login({ username: 'nobody-here', password: 'not the password at all' }, null));
+    expect([wrong, unknown]).toEqual([status.UNAUTHENTICATED, status.UNAUTHENTICATED]);
   });
 });
 

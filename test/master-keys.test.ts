@@ -42,8 +42,9 @@ it('rotates the master key online: new keys under the newest, RewrapKeys moves t
     expect(row?.master_key_id).toBe(newKey.id);
 
     const rewrapped = await both.rpc.rewrapKeys({});
-    // default's key and rsa's two older keys; the newest rsa key is already under the new master key.
-    expect(rewrapped).toEqual({ rewrapped: 3, remaining: 0, masterKeyId: newKey.id });
+    // The keys of default and keyward-internal and rsa's two older keys; the newest rsa key is
+    // already under the new master key.
+    expect(rewrapped).toEqual({ rewrapped: 4, remaining: 0, masterKeyId: newKey.id });
     expect(new Set(await sealedUnder())).toEqual(new Set([newKey.id]));
     expect(await both.rpc.rewrapKeys({})).toEqual({ rewrapped: 0, remaining: 0, masterKeyId: newKey.id });
     const events = await both.rpc.listEvents({ keySet: 'rsa', kid: '', pageSize: 100, pageToken: '' });

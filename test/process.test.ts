@@ -98,7 +98,8 @@ describe('npm start on the embedded default', () => {
     const listed = (await bufCurl(serving.grpcPort as number, token, 'keyward.v1.KeyService/ListKeySets', {})) as {
       keySets: { name: string }[];
     };
-    expect(listed.keySets.map((keySet) => keySet.name)).toEqual(['default']);
+    // keyward-internal signs staff sessions.
+    expect(listed.keySets.map((keySet) => keySet.name)).toEqual(['default', 'keyward-internal']);
     service.child.kill('SIGINT');
     expect(await service.exited()).toBe(0);
   });

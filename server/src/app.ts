@@ -16,6 +16,9 @@ import type { Logger } from './logging/logger.js';
 import { DEFAULT_KEY_SET } from './publication/urls.js';
 import { startScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { ApiTokens } from './service/api-tokens.js';
+import { Staff } from './service/staff.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { INTERNAL_KEY_SET } from './auth/session-tokens.js';
 import { rewrapKeys } from './service/rewrap.js';
 import { KeyManager } from './service/key-manager.js';
 import { assertEveryKeyOpens, checkMasterKeys } from './service/master-key.js';
@@ -43,6 +46,7 @@ export type KeywardConfig = Pick<
   | 'rateLimitPerSecond'
   | 'rateLimitBurst'
   | 'maxConcurrentKeyGenerations'
+  | 'sessionTtlSeconds'
 > & {
   /** Unset: both listeners in plaintext. */
   readonly tls?: TlsConfig;
@@ -108,13 +112,17 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
       clock,
     });
     await manager.loadAll();
-    await ensureDefaultKeySet(manager);
+    await ensureKeySet(manager, DEFAULT_KEY_SET);
+    await ensureKeySet(manager, INTERNAL_KEY_SET);
 
     const admin = await ensureAdminToken(store, config.adminToken, clock());
-    const authenticator = new TokenAuthenticator(await store.listApiTokens());
+    const authenticator = new TokenAuthenticator(await store.listApiTokens(), () => keyring.get(INTERNAL_KEY_SET));
+    authenticator.replaceSessions(await store.listActiveSessions(clock()));
+    // Tokens, users and sessions: whatever this replica authenticates with.
     const reloadTokens = async () => {
       try {
         authenticator.replace(await store.listApiTokens());
+        authenticator.replaceSessions(await store.listActiveSessions(clock()));
       } catch (error) {
         logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'token reload failed; keeping the tokens loaded');
       }
@@ -143,6 +151,14 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
       keyService(
         {
           manager,
+          staff: new Staff({
+            store,
+            manager,
+            throttle: new LoginThrottle(),
+            sessionTtlSeconds: config.sessionTtlSeconds,
+            clock,
+            reload: reloadTokens,
+          }),
           tokens: new ApiTokens(store, clock, reloadTokens),
           rewrap: (actor) => rewrapKeys(store, options.masterKeys, actor, clock, logger),
           store,
@@ -221,10 +237,11 @@ function startUsageFlush(
   });
 }
 
-async function ensureDefaultKeySet(manager: KeyManager): Promise<void> {
-  if (manager.list().some((view) => view.keySet.name === DEFAULT_KEY_SET)) return;
+/** `default` for issuers that need no other; `keyward-internal` signs staff sessions. */
+async function ensureKeySet(manager: KeyManager, name: string): Promise<void> {
+  if (manager.list().some((view) => view.keySet.name === name)) return;
   const input = {
-    name: DEFAULT_KEY_SET,
+    name,
     algorithm: 'ES256',
     issuer: undefined,
     rsaModulusBits: undefined,
@@ -235,7 +252,7 @@ async function ensureDefaultKeySet(manager: KeyManager): Promise<void> {
   } catch (error) {
     // Another replica created it first.
     if (!(error instanceof KeywardError && error.code === 'ALREADY_EXISTS')) throw error;
-    await manager.reload(DEFAULT_KEY_SET);
+    await manager.reload(name);
   }
 }
 

@@ -96,6 +96,7 @@ export async function startTestKeyward(options: StartTestKeywardOptions): Promis
       rateLimitPerSecond: options.rateLimitPerSecond ?? 0,
       rateLimitBurst: options.rateLimitBurst ?? 1,
       maxConcurrentKeyGenerations: 2,
+      sessionTtlSeconds: 900,
       ...(options.tls === undefined ? {} : { tls: options.tls }),
     },
     databaseUrl: options.databaseUrl,

@@ -1,8 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { KeywardError } from '../errors.js';
-import type { ApiTokenRecord } from '../store/records.js';
+import type { KeySetView } from '../keyring/view.js';
+import type { ActiveSession, ApiTokenRecord } from '../store/records.js';
 import type { Principal } from './principal.js';
-import { hashToken } from './tokens.js';
+import { ROLE_GRANTS } from './roles.js';
+import { verifySessionToken } from './session-tokens.js';
+import { hashToken, TOKEN_PREFIX } from './tokens.js';
 
 const BEARER = 'Bearer ';
 
@@ -12,16 +15,25 @@ interface KnownToken {
 }
 
 /**
- * Checks bearer tokens against the token hashes held in memory: no database round trip per call.
- * Reloaded whenever any replica creates or revokes a token.
+ * Checks bearer credentials against what is held in memory, with no database round trip per call:
+ * API tokens by hash, staff session tokens by signature (the keyward-internal key set) and by
+ * their session row. Reloaded whenever any replica changes a token, a user or a session.
  */
 export class TokenAuthenticator {
   #byHash = new Map<string, KnownToken>();
+  #sessions = new Map<string, ActiveSession>();
   // Last use per token since the last drain, written in batches with the other usage data.
   #lastUsed = new Map<string, number>();
 
-  constructor(tokens: readonly ApiTokenRecord[]) {
+  constructor(
+    tokens: readonly ApiTokenRecord[],
+    private readonly internalKeySet: () => KeySetView | undefined = () => undefined,
+  ) {
     this.replace(tokens);
+  }
+
+  replaceSessions(sessions: readonly ActiveSession[]): void {
+    this.#sessions = new Map(sessions.map((session) => [session.id, session]));
   }
 
   replace(tokens: readonly ApiTokenRecord[]): void {
@@ -40,7 +52,9 @@ export class TokenAuthenticator {
     if (authorization === undefined || !authorization.startsWith(BEARER)) {
       throw new KeywardError('UNAUTHENTICATED', 'missing `authorization: Bearer <token>` metadata');
     }
-    const presented = hashToken(authorization.slice(BEARER.length).trim());
+    const credential = authorization.slice(BEARER.length).trim();
+    if (!credential.startsWith(TOKEN_PREFIX)) return this.#authenticateSession(credential, now);
+    const presented = hashToken(credential);
     // The map lookup is keyed by a hash, so its timing reveals nothing about the token; the
     // constant-time comparison makes the final decision.
     const known = this.#byHash.get(presented.toString('hex'));
@@ -53,6 +67,21 @@ export class TokenAuthenticator {
     }
     this.#lastUsed.set(principal.id, now.getTime());
     return principal;
+  }
+
+  #authenticateSession(token: string, now: Date): Principal {
+    const claims = verifySessionToken(token, this.internalKeySet(), now);
+    const session = claims === undefined ? undefined : this.#sessions.get(claims.sid);
+    if (claims === undefined || session === undefined || session.userId !== claims.sub || session.expiresAt <= now) {
+      throw new KeywardError('UNAUTHENTICATED', 'the bearer token is not valid');
+    }
+    return {
+      id: session.id,
+      kind: 'user',
+      name: session.username,
+      grants: ROLE_GRANTS[session.role],
+      expiresAt: session.expiresAt,
+    };
   }
 
   /** Last-used times since the previous drain. */

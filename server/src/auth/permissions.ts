@@ -14,12 +14,14 @@ export interface TargetLookup {
 }
 
 /**
- * What one RPC needs: a scope on a target. `any` lets every authenticated principal in; the
- * handler then shows it only what its grants allow to read.
+ * What one RPC needs: a scope on a target. `any` lets every authenticated principal in (the
+ * handler then shows it only what its grants allow to read); `public` needs no principal at all
+ * (Login, which is how a person gets one).
  */
 export type Requirement<Req> =
   | { readonly scope: Scope; readonly target: (request: Req, lookup: TargetLookup) => Target }
-  | 'any';
+  | 'any'
+  | 'public';
 
 const keySet = (name: string): Target => ({ keySet: name });
 
@@ -33,10 +35,10 @@ export const RPC_PERMISSIONS: { readonly [M in KeyServiceMethod]: Requirement<Re
   listKeySets: 'any',
   sign: { scope: 'sign', target: (r) => keySet(r.keySet) },
   getJwks: { scope: 'read', target: (r) => keySet(r.keySet) },
-  rotate: { scope: 'admin', target: (r) => keySet(r.keySet) },
+  rotate: { scope: 'operate', target: (r) => keySet(r.keySet) },
   listKeys: { scope: 'read', target: (r) => keySet(r.keySet) },
   // An unknown kid is the service's business: only a service admin learns that it does not exist.
-  revokeKey: { scope: 'admin', target: (r, lookup) => keySetOrService(lookup.keySetOfKid(r.kid)) },
+  revokeKey: { scope: 'operate', target: (r, lookup) => keySetOrService(lookup.keySetOfKid(r.kid)) },
   updateKeySetPolicy: { scope: 'admin', target: (r) => keySet(r.keySet) },
   listEvents: {
     scope: 'read',
@@ -49,6 +51,12 @@ export const RPC_PERMISSIONS: { readonly [M in KeyServiceMethod]: Requirement<Re
   revokeApiToken: { scope: 'admin', target: () => 'service' },
   whoAmI: 'any',
   rewrapKeys: { scope: 'admin', target: () => 'service' },
+  createUser: { scope: 'admin', target: () => 'service' },
+  listUsers: { scope: 'admin', target: () => 'service' },
+  setUserRole: { scope: 'admin', target: () => 'service' },
+  disableUser: { scope: 'admin', target: () => 'service' },
+  login: 'public',
+  logout: 'any',
 };
 
 function keySetOrService(name: string | undefined): Target {
@@ -62,7 +70,7 @@ export function authorize<M extends KeyServiceMethod>(
   lookup: TargetLookup,
 ): void {
   const requirement = RPC_PERMISSIONS[method] as Requirement<RequestOf<M>>;
-  if (requirement === 'any') return;
+  if (requirement === 'any' || requirement === 'public') return;
   const target = requirement.target(request, lookup);
   if (!allows(principal.grants, requirement.scope, target)) {
     const what = target === 'service' ? 'the service' : `key set "${target.keySet}"`;

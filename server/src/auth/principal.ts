@@ -3,7 +3,8 @@ import type { Grant } from './scopes.js';
 /** Who is calling. `name` appears in audit events; it is never the secret. */
 export interface Principal {
   readonly id: string;
-  readonly kind: 'token';
+  /** A machine's API token, or a person's login session. */
+  readonly kind: 'token' | 'user';
   readonly name: string;
   readonly grants: readonly Grant[];
   readonly expiresAt: Date | null;

@@ -1,7 +1,7 @@
 import { invalidArgument } from '../errors.js';
 import { isKeySetName } from '../service/names.js';
 
-export const SCOPES = ['sign', 'verify', 'decrypt', 'read', 'admin', 'report'] as const;
+export const SCOPES = ['sign', 'verify', 'decrypt', 'read', 'operate', 'admin', 'report'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** In a grant: every key set, and the service itself (creating key sets, managing tokens). */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-const TOKEN_PREFIX = 'kw_';
+/** Every API token starts with it; anything else presented as a bearer token is a session token. */
+export const TOKEN_PREFIX = 'kw_';
 
 /** 256 random bits; the prefix lets secret scanners recognise a leaked token. */
 export function generateApiToken(): string {

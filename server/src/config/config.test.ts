@@ -71,6 +71,7 @@ describe('loadConfig', () => {
       rateLimitPerSecond: 50,
       rateLimitBurst: 100,
       maxConcurrentKeyGenerations: 4,
+      sessionTtlSeconds: 900,
       logLevel: 'warn',
       tls: { grpc: undefined, http: undefined, hstsMaxAgeSeconds: 31_536_000 },
       warnings: [expect.stringMatching(/^gRPC is served in plaintext on 0\.0\.0\.0:/), expect.stringMatching(/^the HTTP gateway/)],

@@ -27,6 +27,8 @@ export interface Config {
   readonly rateLimitBurst: number;
   /** Key generations (RSA is slow) that may run at once; more wait, and beyond a queue are refused. */
   readonly maxConcurrentKeyGenerations: number;
+  /** Lifetime of a staff login session. */
+  readonly sessionTtlSeconds: number;
   readonly logLevel: LogLevel;
   /** KEYWARD_GRPC_TLS_*, KEYWARD_HTTP_TLS_*, KEYWARD_HSTS_MAX_AGE; certificate files already read. */
   readonly tls: TlsConfig;
@@ -148,6 +150,8 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerSecond: count('KEYWARD_RATE_LIMIT', 1_000, 0, 1_000_000),
     rateLimitBurst: count('KEYWARD_RATE_BURST', 2_000, 1, 1_000_000),
     maxConcurrentKeyGenerations: count('KEYWARD_MAX_CONCURRENT_KEYGEN', 2, 1, 64),
+    // At most the internal key set's max_token_ttl (1 hour).
+    sessionTtlSeconds: seconds('KEYWARD_SESSION_TTL', 900, 60, 3_600),
     logLevel,
     tls: tls.config,
     warnings: tls.warnings,

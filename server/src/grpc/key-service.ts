@@ -2,6 +2,7 @@ import type { KeyServiceServer } from '@keyward/proto/keyward/v1';
 import type { ApiTokens } from '../service/api-tokens.js';
 import type { KeyManager } from '../service/key-manager.js';
 import type { RewrapOutcome } from '../service/rewrap.js';
+import type { Staff } from '../service/staff.js';
 import type { KeyStore } from '../store/key-store.js';
 import { createApiToken, listApiTokens, revokeApiToken, whoAmI } from './handlers/api-tokens.js';
 import { createKeySet } from './handlers/create-key-set.js';
@@ -17,10 +18,12 @@ import { rewrapKeys } from './handlers/rewrap-keys.js';
 import { rotate } from './handlers/rotate.js';
 import { sign } from './handlers/sign.js';
 import { updateKeySetPolicy } from './handlers/update-key-set-policy.js';
-import { unary, type RpcContext } from './unary.js';
+import { createUser, disableUser, listUsers, login, logout, setUserRole } from './handlers/users.js';
+import { publicUnary, unary, type RpcContext } from './unary.js';
 
 export interface KeyServiceDeps {
   readonly manager: KeyManager;
+  readonly staff: Staff;
   readonly rewrap: (actor: string) => Promise<RewrapOutcome>;
   readonly tokens: ApiTokens;
   readonly store: KeyStore;
@@ -29,7 +32,7 @@ export interface KeyServiceDeps {
 
 /** keyward.v1.KeyService: each RPC is its handler behind the shared auth-and-errors adapter. */
 export function keyService(deps: KeyServiceDeps, context: RpcContext): KeyServiceServer {
-  const { manager, tokens, store, publicUrl, rewrap } = deps;
+  const { manager, staff, tokens, store, publicUrl, rewrap } = deps;
   return {
     createKeySet: unary('createKeySet', context, (request, principal) =>
       createKeySet(manager, publicUrl, request, principal),
@@ -52,5 +55,11 @@ export function keyService(deps: KeyServiceDeps, context: RpcContext): KeyServic
     revokeApiToken: unary('revokeApiToken', context, (request, principal) => revokeApiToken(tokens, request, principal)),
     whoAmI: unary('whoAmI', context, (_request, principal) => whoAmI(principal)),
     rewrapKeys: unary('rewrapKeys', context, (_request, principal) => rewrapKeys(rewrap, principal)),
+    createUser: unary('createUser', context, (request, principal) => createUser(staff, request, principal)),
+    listUsers: unary('listUsers', context, () => listUsers(staff)),
+    setUserRole: unary('setUserRole', context, (request, principal) => setUserRole(staff, request, principal)),
+    disableUser: unary('disableUser', context, (request, principal) => disableUser(staff, request, principal)),
+    login: publicUnary('login', context, (request) => login(staff, request)),
+    logout: unary('logout', context, (_request, principal) => logout(staff, principal)),
   };
 }

@@ -9,6 +9,7 @@ const WIRE_SCOPES: Readonly<Record<Scope, WireScope>> = {
   verify: WireScope.SCOPE_VERIFY,
   decrypt: WireScope.SCOPE_DECRYPT,
   read: WireScope.SCOPE_READ,
+  operate: WireScope.SCOPE_OPERATE,
   admin: WireScope.SCOPE_ADMIN,
   report: WireScope.SCOPE_REPORT,
 };

@@ -1,7 +1,7 @@
 import type { handleUnaryCall, sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import type { KeyServiceServer } from '@keyward/proto/keyward/v1';
 import type { TokenAuthenticator } from '../auth/authenticator.js';
-import { authorize, type KeyServiceMethod, type TargetLookup } from '../auth/permissions.js';
+import { authorize, RPC_PERMISSIONS, type KeyServiceMethod, type TargetLookup } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import { rateLimitError, type RateLimiter } from '../limits/token-bucket.js';
 import type { Logger } from '../logging/logger.js';
@@ -54,9 +54,35 @@ export function unary<M extends KeyServiceMethod>(
       callback(toServiceError(error, method, context.logger));
       return;
     }
-    Promise.resolve(pending).then(
-      (response) => callback(null, response),
-      (error: unknown) => callback(toServiceError(error, method, context.logger)),
-    );
+    answer(pending, callback, method, context);
   };
+}
+
+/**
+ * For the RPCs RPC_PERMISSIONS marks public (Login, which is how a person gets credentials): no
+ * principal, no authorization; the handler does its own throttling.
+ */
+export function publicUnary<M extends KeyServiceMethod>(
+  method: M,
+  context: RpcContext,
+  handler: (request: Call<M>['request']) => Promise<Call<M>['response']>,
+): handleUnaryCall<Call<M>['request'], Call<M>['response']> {
+  if (RPC_PERMISSIONS[method] !== 'public') throw new Error(`${method} is not a public RPC`);
+  return (call, callback) => {
+    let pending: Promise<Call<M>['response']>;
+    try {
+      pending = handler(call.request);
+    } catch (error) {
+      callback(toServiceError(error, method, context.logger));
+      return;
+    }
+    answer(pending, callback, method, context);
+  };
+}
+
+function answer<Res>(pending: Res | Promise<Res>, callback: sendUnaryData<Res>, method: string, context: RpcContext): void {
+  Promise.resolve(pending).then(
+    (response) => callback(null, response),
+    (error: unknown) => callback(toServiceError(error, method, context.logger)),
+  );
 }

@@ -3,13 +3,16 @@
 import type { SealedKey } from '../crypto/envelope.js';
 import type { KeySetPolicy } from '../lifecycle/policy.js';
 import type { KeyState } from '../lifecycle/states.js';
+import type { Role } from '../auth/roles.js';
 import type {
+  ActiveSession,
   ApiTokenRecord,
   KeyEventInput,
   KeyEventRecord,
   KeyRecord,
   KeySetRecord,
   KeySetSnapshot,
+  UserRecord,
 } from './records.js';
 
 export interface StateChange {
@@ -114,6 +117,20 @@ export interface KeyStore {
     sealed: SealedKey,
     event: KeyEventInput,
   ): Promise<boolean>;
+
+  /** ALREADY_EXISTS when the username is taken. Staff changes notify every replica. */
+  createUser(user: UserRecord, event: KeyEventInput): Promise<void>;
+  listUsers(): Promise<UserRecord[]>;
+  findUser(username: string): Promise<UserRecord | undefined>;
+  /** Changes a user and ends all of its sessions; undefined when there is no such user. */
+  updateUser(
+    username: string,
+    change: { readonly role?: Role; readonly disabledAt?: Date },
+    event: KeyEventInput,
+  ): Promise<UserRecord | undefined>;
+  createSession(session: { id: string; userId: string; createdAt: Date; expiresAt: Date }): Promise<void>;
+  revokeSession(id: string, at: Date): Promise<void>;
+  listActiveSessions(now: Date): Promise<ActiveSession[]>;
 
   /** Ids (fingerprints) of the master keys this database's keys are sealed under. */
   listMasterKeyIds(): Promise<string[]>;

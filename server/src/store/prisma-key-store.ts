@@ -24,7 +24,17 @@ import {
   toEventRecord,
   toSnapshot,
 } from './rows.js';
-import type { ApiTokenRecord, KeyEventInput, KeyEventRecord, KeyRecord, KeySetRecord, KeySetSnapshot } from './records.js';
+import type { Role } from '../auth/roles.js';
+import type {
+  ActiveSession,
+  ApiTokenRecord,
+  KeyEventInput,
+  KeyEventRecord,
+  KeyRecord,
+  KeySetRecord,
+  KeySetSnapshot,
+  UserRecord,
+} from './records.js';
 
 type Transaction = Prisma.TransactionClient;
 
@@ -258,6 +268,81 @@ export class PrismaKeyStore implements KeyStore {
     );
   }
 
+  async createUser(user: UserRecord, event: KeyEventInput): Promise<void> {
+    const taken = () => new KeywardError('ALREADY_EXISTS', `user "${user.username}" already exists`);
+    await this.#run(
+      () =>
+        this.#prisma.$transaction(async (tx) => {
+          await tx.user.create({ data: { ...user } });
+          await tx.keyEvent.create({ data: eventRowData(null, event) });
+          await notifyTokens(tx);
+        }),
+      taken,
+    );
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    const rows = await this.#run(() => this.#prisma.user.findMany({ orderBy: { username: 'asc' } }));
+    return rows.map(toUserRecord);
+  }
+
+  async findUser(username: string): Promise<UserRecord | undefined> {
+    const row = await this.#run(() => this.#prisma.user.findUnique({ where: { username } }));
+    return row === null ? undefined : toUserRecord(row);
+  }
+
+  async updateUser(
+    username: string,
+    change: { readonly role?: Role; readonly disabledAt?: Date },
+    event: KeyEventInput,
+  ): Promise<UserRecord | undefined> {
+    return this.#run(() =>
+      this.#prisma.$transaction(async (tx) => {
+        const updated = await tx.user.updateMany({ where: { username }, data: change });
+        if (updated.count !== 1) return undefined;
+        const row = await tx.user.findUniqueOrThrow({ where: { username } });
+        await tx.session.updateMany({ where: { userId: row.id, revokedAt: null }, data: { revokedAt: event.at } });
+        await tx.keyEvent.create({ data: eventRowData(null, event) });
+        await notifyTokens(tx);
+        return toUserRecord(row);
+      }),
+    );
+  }
+
+  async createSession(session: { id: string; userId: string; createdAt: Date; expiresAt: Date }): Promise<void> {
+    await this.#run(() =>
+      this.#prisma.$transaction(async (tx) => {
+        await tx.session.create({ data: session });
+        await notifyTokens(tx);
+      }),
+    );
+  }
+
+  async revokeSession(id: string, at: Date): Promise<void> {
+    await this.#run(() =>
+      this.#prisma.$transaction(async (tx) => {
+        await tx.session.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at } });
+        await notifyTokens(tx);
+      }),
+    );
+  }
+
+  async listActiveSessions(now: Date): Promise<ActiveSession[]> {
+    const rows = await this.#run(() =>
+      this.#prisma.session.findMany({
+        where: { revokedAt: null, expiresAt: { gt: now }, user: { disabledAt: null } },
+        include: { user: { select: { username: true, role: true } } },
+      }),
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      userId: row.userId,
+      username: row.user.username,
+      role: row.user.role as Role,
+      expiresAt: row.expiresAt,
+    }));
+  }
+
   async listMasterKeyIds(): Promise<string[]> {
     const rows = await this.#run(() => this.#prisma.masterKey.findMany({ orderBy: { createdAt: 'asc' } }));
     return rows.map((row) => row.id);
@@ -284,11 +369,16 @@ export class PrismaKeyStore implements KeyStore {
   }
 }
 
+function toUserRecord(row: { id: string; username: string; passwordHash: string; role: string; createdAt: Date; createdBy: string | null; disabledAt: Date | null }): UserRecord {
+  return { ...row, role: row.role as Role };
+}
+
 // Delivered to every replica's listener when the transaction commits, never before.
 async function notify(tx: Transaction, keySet: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${encodeChangeNotice({ keySet })})`;
 }
 
+/** Credentials changed (tokens, users or sessions): every replica reloads what it authenticates with. */
 async function notifyTokens(tx: Transaction): Promise<void> {
   await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${encodeChangeNotice({ tokens: true })})`;
 }

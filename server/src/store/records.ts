@@ -1,5 +1,6 @@
 // The store's view of the data: plain values, independent of Prisma's generated types.
 import type { Algorithm } from '../crypto/algorithms.js';
+import type { Role } from '../auth/roles.js';
 import type { Grant } from '../auth/scopes.js';
 import type { PublicJwk } from '../crypto/jwk.js';
 import type { SealedKey } from '../crypto/envelope.js';
@@ -87,4 +88,24 @@ export interface ApiTokenRecord {
   readonly expiresAt: Date | null;
   readonly revokedAt: Date | null;
   readonly lastUsedAt: Date | null;
+}
+
+export interface UserRecord {
+  readonly id: string;
+  readonly username: string;
+  /** scrypt hash (auth/passwords.ts); never the password. */
+  readonly passwordHash: string;
+  readonly role: Role;
+  readonly createdAt: Date;
+  readonly createdBy: string | null;
+  readonly disabledAt: Date | null;
+}
+
+/** A login session that can still be used: not revoked, not expired, its user not disabled. */
+export interface ActiveSession {
+  readonly id: string;
+  readonly userId: string;
+  readonly username: string;
+  readonly role: Role;
+  readonly expiresAt: Date;
 }
