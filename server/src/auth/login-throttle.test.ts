@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeywardError } from '../errors.js';
+import { thrownBy } from '../test-support/thrown.js';
 import { LoginThrottle } from './login-throttle.js';
 
 describe('LoginThrottle', () => {
@@ -10,9 +10,12 @@ describe('LoginThrottle', () => {
     expect(throttle.failed('u', 0)).toBe(0);
     expect(throttle.failed('u', 1)).toBe(100);
     expect(throttle.failed('u', 2)).toBe(200);
-    expect(() => throttle.assertOpen('u', 3)).toThrow(
-      new KeywardError('RESOURCE_EXHAUSTED', 'too many failed logins for this username; try again in 60s'),
-    );
+    const locked = thrownBy(() => throttle.assertOpen('u', 3));
+    expect([locked.code, locked.message, locked.retryAfterMs]).toEqual([
+      'RESOURCE_EXHAUSTED',
+      'too many failed logins for this username; try again in 60s',
+      59_999,
+    ]);
     expect(() => throttle.assertOpen('other', 3)).not.toThrow();
     expect(() => throttle.assertOpen('u', 60_002)).not.toThrow();
     // The next failure after the lock starts counting afresh.
