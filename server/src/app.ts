@@ -107,7 +107,11 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
       },
       signatures,
       // Key generation waits its turn here, so a burst of RSA rotations cannot starve signing.
-      keyGeneration: new ConcurrencyLimit({ maxRunning: config.maxConcurrentKeyGenerations, maxQueued: 32 }),
+      keyGeneration: new ConcurrencyLimit({
+        maxRunning: config.maxConcurrentKeyGenerations,
+        maxQueued: 32,
+        what: 'key generations',
+      }),
       logger,
       clock,
     });
@@ -155,6 +159,8 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
             store,
             manager,
             throttle: new LoginThrottle(),
+            // scrypt is deliberately slow: a flood of logins must not starve signing or the pool.
+            passwordChecks: new ConcurrencyLimit({ maxRunning: 2, maxQueued: 128, what: 'logins' }),
             sessionTtlSeconds: config.sessionTtlSeconds,
             clock,
             reload: reloadTokens,

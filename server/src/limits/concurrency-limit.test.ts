@@ -53,7 +53,7 @@ function instrumented() {
 
 describe('ConcurrencyLimit', () => {
   it('runs at most maxRunning at once and queues the rest', async () => {
-    const limit = new ConcurrencyLimit({ maxRunning: 2, maxQueued: 10 });
+    const limit = new ConcurrencyLimit({ maxRunning: 2, maxQueued: 10, what: 'key generations' });
     const { started, work, gate, stats } = instrumented();
 
     const results = [1, 2, 3, 4, 5].map((id) => limit.run(work(id)));
@@ -81,7 +81,7 @@ describe('ConcurrencyLimit', () => {
   });
 
   it('starts waiters in arrival order, ahead of later calls', async () => {
-    const limit = new ConcurrencyLimit({ maxRunning: 1, maxQueued: 10 });
+    const limit = new ConcurrencyLimit({ maxRunning: 1, maxQueued: 10, what: 'key generations' });
     const { started, work, gate } = instrumented();
 
     const first = limit.run(work(1));
@@ -108,7 +108,7 @@ describe('ConcurrencyLimit', () => {
     // The latecomer arrives after 0, 1, 2, ... microtask hops, so one of them lands between the
     // slot freeing and the waiter resuming, whatever the exact number of hops in between.
     for (let hops = 0; hops < 12; hops += 1) {
-      const limit = new ConcurrencyLimit({ maxRunning: 1, maxQueued: 10 });
+      const limit = new ConcurrencyLimit({ maxRunning: 1, maxQueued: 10, what: 'key generations' });
       const { started, work, gate } = instrumented();
       const first = limit.run(work(1));
       const waiter = limit.run(work(2));
@@ -130,7 +130,7 @@ describe('ConcurrencyLimit', () => {
   });
 
   it('refuses at once when the queue is full, without running the work', async () => {
-    const limit = new ConcurrencyLimit({ maxRunning: 1, maxQueued: 2 });
+    const limit = new ConcurrencyLimit({ maxRunning: 1, maxQueued: 2, what: 'key generations' });
     const { started, work, gate } = instrumented();
     const accepted = [1, 2, 3].map((id) => limit.run(work(id)));
     await settle();
@@ -159,7 +159,7 @@ describe('ConcurrencyLimit', () => {
   });
 
   it('with maxQueued 0, refuses whenever every slot is busy', async () => {
-    const limit = new ConcurrencyLimit({ maxRunning: 1, maxQueued: 0 });
+    const limit = new ConcurrencyLimit({ maxRunning: 1, maxQueued: 0, what: 'key generations' });
     const gate = deferred<string>();
     const running = limit.run(() => gate.promise);
     await expect(limit.run(async () => 'no')).rejects.toMatchObject({ code: 'RESOURCE_EXHAUSTED' });
@@ -169,7 +169,7 @@ describe('ConcurrencyLimit', () => {
   });
 
   it('frees the slot of work that rejects or throws', async () => {
-    const limit = new ConcurrencyLimit({ maxRunning: 1, maxQueued: 5 });
+    const limit = new ConcurrencyLimit({ maxRunning: 1, maxQueued: 5, what: 'key generations' });
     const gate = deferred<string>();
     const failing = limit.run(() => gate.promise);
     const throwing = limit.run((): Promise<string> => {
@@ -188,9 +188,9 @@ describe('ConcurrencyLimit', () => {
   });
 
   it('rejects unusable options', () => {
-    expect(() => new ConcurrencyLimit({ maxRunning: 0, maxQueued: 1 })).toThrow(/maxRunning/);
-    expect(() => new ConcurrencyLimit({ maxRunning: 1.5, maxQueued: 1 })).toThrow(/maxRunning/);
-    expect(() => new ConcurrencyLimit({ maxRunning: 1, maxQueued: -1 })).toThrow(/maxQueued/);
+    expect(() => new ConcurrencyLimit({ maxRunning: 0, maxQueued: 1, what: 'key generations' })).toThrow(/maxRunning/);
+    expect(() => new ConcurrencyLimit({ maxRunning: 1.5, maxQueued: 1, what: 'key generations' })).toThrow(/maxRunning/);
+    expect(() => new ConcurrencyLimit({ maxRunning: 1, maxQueued: -1, what: 'key generations' })).toThrow(/maxQueued/);
   });
 
   it('over any finishing order, keeps the bound, the FIFO start order and every result', async () => {
@@ -201,7 +201,7 @@ describe('ConcurrencyLimit', () => {
         // Each step finishes the nth running item (modulo how many run), succeeding or failing.
         fc.array(fc.record({ pick: fc.nat(), fail: fc.boolean() }), { minLength: 12, maxLength: 12 }),
         async (maxRunning, maxQueued, steps) => {
-          const limit = new ConcurrencyLimit({ maxRunning, maxQueued });
+          const limit = new ConcurrencyLimit({ maxRunning, maxQueued, what: 'key generations' });
           const { started, work, gate, stats } = instrumented();
           const total = 12;
           const outcomes = Array.from({ length: total }, (_, id) =>

@@ -9,11 +9,14 @@ export interface ConcurrencyLimitOptions {
   maxRunning: number;
   /** Operations allowed to wait for a slot; more are refused. 0 refuses whenever all slots are busy. */
   maxQueued: number;
+  /** What is limited, for the refusal: "too many <what> in progress". */
+  what: string;
 }
 
 export class ConcurrencyLimit {
   readonly #maxRunning: number;
   readonly #maxQueued: number;
+  readonly #what: string;
   #running = 0;
   // At most maxQueued long, so shift() stays cheap.
   readonly #waiting: (() => void)[] = [];
@@ -28,6 +31,7 @@ export class ConcurrencyLimit {
     }
     this.#maxRunning = maxRunning;
     this.#maxQueued = maxQueued;
+    this.#what = options.what;
   }
 
   /** Slots taken: operations running, plus any just handed a slot and about to start. */
@@ -51,7 +55,7 @@ export class ConcurrencyLimit {
     }
     if (this.#waiting.length >= this.#maxQueued) {
       return Promise.reject(
-        new KeywardError('RESOURCE_EXHAUSTED', 'too many key generations in progress; retry shortly'),
+        new KeywardError('RESOURCE_EXHAUSTED', `too many ${this.#what} in progress; retry shortly`),
       );
     }
     return new Promise<void>((resolve) => this.#waiting.push(resolve)).then(() => this.#execute(work));

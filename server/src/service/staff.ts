@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { LoginThrottle } from '../auth/login-throttle.js';
+import type { ConcurrencyLimit } from '../limits/concurrency-limit.js';
 import { hashPassword, UNKNOWN_USER_HASH, verifyPassword } from '../auth/passwords.js';
 import type { Principal } from '../auth/principal.js';
 import { ROLES, type Role } from '../auth/roles.js';
@@ -20,6 +21,7 @@ export interface StaffDeps {
   readonly store: KeyStore;
   readonly manager: KeyManager;
   readonly throttle: LoginThrottle;
+  readonly passwordChecks: ConcurrencyLimit;
   readonly sessionTtlSeconds: number;
   readonly clock: () => Date;
   /** Refreshes this replica's authenticator before the caller is answered. */
@@ -70,8 +72,11 @@ export class Staff {
     validateUsername(username);
     const now = this.deps.clock();
     this.deps.throttle.assertOpen(username, now.getTime());
-    const user = await this.deps.store.findUser(username);
-    const matches = await verifyPassword(password.slice(0, MAX_PASSWORD), user?.passwordHash ?? UNKNOWN_USER_HASH);
+    const { user, matches } = await this.deps.passwordChecks.run(async () => {
+      const found = await this.deps.store.findUser(username);
+      const checked = await verifyPassword(password.slice(0, MAX_PASSWORD), found?.passwordHash ?? UNKNOWN_USER_HASH);
+      return { user: found, matches: checked };
+    });
     if (user === undefined || !matches || user.disabledAt !== null) {
       await delay(this.deps.throttle.failed(username, now.getTime()));
       throw new KeywardError('UNAUTHENTICATED', LOGIN_FAILED);
