@@ -255,14 +255,20 @@ describe('the setup', () => {
   });
 
   it('has a detector that finds a leak when there is one', () => {
-    const [key] = privateKeys.values();
-    const needles = privateKeyNeedles(key!);
-    const pem = key!.export({ format: 'pem', type: 'pkcs8' }) as string;
-    const der = createPrivateKey(pem).export({ format: 'der', type: 'pkcs8' });
-    expect(findNeedles({ text: `...${pem}...` }, needles).length).toBeGreaterThan(0);
-    expect(findNeedles({ text: pem.split('\n')[2]! }, needles).length).toBeGreaterThan(0);
-    expect(findNeedles({ text: '', bytes: Buffer.concat([Buffer.from('x'), der.subarray(40, 80)]) }, needles).length).toBeGreaterThan(0);
-    expect(findNeedles({ text: JSON.stringify(key!.export({ format: 'jwk' })) }, needles).length).toBeGreaterThan(0);
+    for (const type of ['ec', 'rsa', 'ed25519']) {
+      const key = [...privateKeys.values()].find((each) => each.asymmetricKeyType === type)!;
+      const needles = privateKeyNeedles(key);
+      const pem = key.export({ format: 'pem', type: 'pkcs8' }) as string;
+      const der = createPrivateKey(pem).export({ format: 'der', type: 'pkcs8' });
+      const d = Buffer.from(key.export({ format: 'jwk' }).d!, 'base64url');
+      expect(findNeedles({ text: `...${pem}...` }, needles).length, type).toBeGreaterThan(0);
+      // The first PEM line holds the start of the private part for every key type.
+      expect(findNeedles({ text: pem.split('\n')[1]! }, needles).length, type).toBeGreaterThan(0);
+      expect(findNeedles({ text: der.toString('hex') }, needles).length, type).toBeGreaterThan(0);
+      expect(findNeedles({ text: '', bytes: Buffer.concat([Buffer.from('x'), d.subarray(3, 30)]) }, needles).length, type).toBeGreaterThan(0);
+      expect(findNeedles({ text: `\\x${d.subarray(5, 29).toString('hex')}` }, needles).length, type).toBeGreaterThan(0);
+      expect(findNeedles({ text: JSON.stringify(key.export({ format: 'jwk' })) }, needles).length, type).toBeGreaterThan(0);
+    }
     expect(privateJsonMembers({ a: `{"keys":[{"kty":"OKP","d":"x"}]}` })).toEqual([
       { path: '$.a<json>.keys[0].d', problem: 'private JWK member' },
     ]);

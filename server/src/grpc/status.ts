@@ -27,10 +27,18 @@ export function toServiceError(error: unknown, rpc: string, logger: Logger): Par
   } else {
     logger.debug({ rpc, code, reason: known?.message }, 'request refused');
   }
-  const message = known !== undefined && code !== 'INTERNAL' ? known.message : 'internal error';
+  const message = capped(known !== undefined && code !== 'INTERNAL' ? known.message : 'internal error');
   const metadata = new Metadata();
   if (known?.retryAfterMs !== undefined) metadata.set(RETRY_AFTER_METADATA, String(known.retryAfterMs));
   return { code: GRPC_STATUS[code], details: message, metadata };
+}
+
+// Messages may quote what the caller sent; an oversized status cannot be sent over HTTP/2 and used
+// to wedge the server's connections. 1 KiB says everything a person needs.
+const MAX_MESSAGE_CHARACTERS = 1_024;
+
+function capped(message: string): string {
+  return message.length <= MAX_MESSAGE_CHARACTERS ? message : `${message.slice(0, MAX_MESSAGE_CHARACTERS - 1)}…`;
 }
 
 /** Name and message of an error and its causes: enough to diagnose, never a stack trace. */

@@ -453,28 +453,28 @@ describe('policyProblems', () => {
 
   it('wants whole seconds, naming the field and the minimum', () => {
     const cases: [Partial<KeySetPolicy>, string][] = [
-      [{ rotationPeriodSeconds: 0 }, 'rotation_period: must be whole seconds, at least 1'],
-      [{ rotationPeriodSeconds: 3_600.5 }, 'rotation_period: must be whole seconds, at least 1'],
-      [{ prePublishPeriodSeconds: -1 }, 'pre_publish_period: must be whole seconds, at least 0'],
-      [{ prePublishPeriodSeconds: Number.NaN }, 'pre_publish_period: must be whole seconds, at least 0'],
-      [{ gracePeriodSeconds: -1 }, 'grace_period: must be whole seconds, at least 0'],
-      [{ retentionPeriodSeconds: Number.POSITIVE_INFINITY }, 'retention_period: must be whole seconds, at least 0'],
-      [{ maxTokenTtlSeconds: 0 }, 'max_token_ttl: must be whole seconds, at least 1'],
+      [{ rotationPeriodSeconds: 0 }, 'rotation_period: must be whole seconds, at least 1 and at most 2147483647'],
+      [{ rotationPeriodSeconds: 3_600.5 }, 'rotation_period: must be whole seconds, at least 1 and at most 2147483647'],
+      [{ prePublishPeriodSeconds: -1 }, 'pre_publish_period: must be whole seconds, at least 0 and at most 2147483647'],
+      [{ prePublishPeriodSeconds: Number.NaN }, 'pre_publish_period: must be whole seconds, at least 0 and at most 2147483647'],
+      [{ gracePeriodSeconds: -1 }, 'grace_period: must be whole seconds, at least 0 and at most 2147483647'],
+      [{ retentionPeriodSeconds: Number.POSITIVE_INFINITY }, 'retention_period: must be whole seconds, at least 0 and at most 2147483647'],
+      [{ maxTokenTtlSeconds: 0 }, 'max_token_ttl: must be whole seconds, at least 1 and at most 2147483647'],
     ];
     for (const [overrides, message] of cases) expect(policyProblems(policy(overrides), CONTEXT)).toEqual([message]);
   });
 
   it('reports every malformed field at once (and no relations between malformed numbers)', () => {
     expect(policyProblems(policy({ rotationPeriodSeconds: -5, maxTokenTtlSeconds: 0.5 }), CONTEXT)).toEqual([
-      'rotation_period: must be whole seconds, at least 1',
-      'max_token_ttl: must be whole seconds, at least 1',
+      'rotation_period: must be whole seconds, at least 1 and at most 2147483647',
+      'max_token_ttl: must be whole seconds, at least 1 and at most 2147483647',
     ]);
   });
 
   it('reports readiness problems alongside malformed periods', () => {
     const broken = policy({ rotationPeriodSeconds: 0, activationReadiness: { minShare: 2, maxDelaySeconds: 0 } });
     expect(policyProblems(broken, CONTEXT)).toEqual([
-      'rotation_period: must be whole seconds, at least 1',
+      'rotation_period: must be whole seconds, at least 1 and at most 2147483647',
       'activation_min_share: must be more than 0 and at most 1',
     ]);
   });
@@ -513,11 +513,11 @@ describe('policyProblems', () => {
       expect(readiness(share, 60)).toEqual(['activation_min_share: must be more than 0 and at most 1']);
     }
     for (const delay of [-1, 1.5, Number.NaN]) {
-      expect(readiness(0.5, delay)).toEqual(['activation_max_delay: must be whole seconds, at least 0']);
+      expect(readiness(0.5, delay)).toEqual(['activation_max_delay: must be whole seconds, at least 0 and at most 2147483647']);
     }
     expect(readiness(2, -1)).toEqual([
       'activation_min_share: must be more than 0 and at most 1',
-      'activation_max_delay: must be whole seconds, at least 0',
+      'activation_max_delay: must be whole seconds, at least 0 and at most 2147483647',
     ]);
   });
 
@@ -525,7 +525,7 @@ describe('policyProblems', () => {
     const error = thrownBy(() => assertValidPolicy(policy({ gracePeriodSeconds: -1, maxTokenTtlSeconds: 0 }), CONTEXT));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toBe(
-      'the policy is refused: grace_period: must be whole seconds, at least 0; max_token_ttl: must be whole seconds, at least 1',
+      'the policy is refused: grace_period: must be whole seconds, at least 0 and at most 2147483647; max_token_ttl: must be whole seconds, at least 1 and at most 2147483647',
     );
     expect(() => assertValidPolicy(POLICY, CONTEXT)).not.toThrow();
   });

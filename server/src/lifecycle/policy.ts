@@ -38,6 +38,8 @@ export interface PolicyContext {
 }
 
 const DAY = 86_400;
+/** About 68 years; periods are stored as 32-bit integers. */
+export const MAX_PERIOD_SECONDS = 2_147_483_647;
 
 export const POLICY_DEFAULTS = {
   rotationPeriodSeconds: 30 * DAY,
@@ -79,7 +81,9 @@ export function policyProblems(policy: KeySetPolicy, context: PolicyContext): st
   const problems: string[] = [];
   const horizon = cacheHorizonSeconds(context);
   const wholeSeconds = (field: string, value: number, min: number) => {
-    if (!Number.isSafeInteger(value) || value < min) problems.push(`${field}: must be whole seconds, at least ${min}`);
+    if (!Number.isSafeInteger(value) || value < min || value > MAX_PERIOD_SECONDS) {
+      problems.push(`${field}: must be whole seconds, at least ${min} and at most ${MAX_PERIOD_SECONDS}`);
+    }
   };
   wholeSeconds('rotation_period', policy.rotationPeriodSeconds, 1);
   wholeSeconds('pre_publish_period', policy.prePublishPeriodSeconds, 0);
@@ -120,8 +124,8 @@ function readinessProblems(readiness: ActivationReadiness | null): string[] {
   if (!(readiness.minShare > 0 && readiness.minShare <= 1)) {
     problems.push('activation_min_share: must be more than 0 and at most 1');
   }
-  if (!Number.isSafeInteger(readiness.maxDelaySeconds) || readiness.maxDelaySeconds < 0) {
-    problems.push('activation_max_delay: must be whole seconds, at least 0');
+  if (!Number.isSafeInteger(readiness.maxDelaySeconds) || readiness.maxDelaySeconds < 0 || readiness.maxDelaySeconds > MAX_PERIOD_SECONDS) {
+    problems.push(`activation_max_delay: must be whole seconds, at least 0 and at most ${MAX_PERIOD_SECONDS}`);
   }
   return problems;
 }

@@ -8,6 +8,8 @@ import type { ApiTokenRecord } from '../store/records.js';
 import { isKeySetName } from './names.js';
 import { validateReason } from './request-values.js';
 
+const MAX_TOKEN_TTL_SECONDS = 10 * 365 * 86_400;
+
 export interface NewApiToken {
   readonly name: string;
   readonly grants: readonly Grant[];
@@ -32,7 +34,9 @@ export class ApiTokens {
       throw invalidArgument('name', 'must be 1 to 64 characters of a-z, 0-9, "-" and "_", starting with a letter or digit');
     }
     const grants = validateGrants(request.grants);
-    if (request.ttlSeconds !== undefined && request.ttlSeconds < 1) throw invalidArgument('ttl', 'must be at least 1s');
+    if (request.ttlSeconds !== undefined && (request.ttlSeconds < 1 || request.ttlSeconds > MAX_TOKEN_TTL_SECONDS)) {
+      throw invalidArgument('ttl', `must be from 1s to ${MAX_TOKEN_TTL_SECONDS}s (ten years)`);
+    }
     const now = this.clock();
     const secret = generateApiToken();
     const token: ApiTokenRecord = {

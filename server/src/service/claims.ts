@@ -1,6 +1,8 @@
 import { invalidArgument } from '../errors.js';
 
 export const MAX_CLAIMS_BYTES = 64 * 1024;
+// Far beyond any real token, far below what would overflow the stack when serializing.
+export const MAX_CLAIMS_DEPTH = 64;
 
 const STRING_CLAIMS = ['iss', 'sub', 'jti'] as const;
 const NUMERIC_DATE_CLAIMS = ['exp', 'nbf', 'iat'] as const;
@@ -41,6 +43,9 @@ export function prepareClaims(claimsJson: string, now: Date, lifetime: TokenLife
     throw invalidArgument('claims_json', 'must be a JSON object');
   }
   const record = claims as Record<string, unknown>;
+  if (depthOf(record) > MAX_CLAIMS_DEPTH) {
+    throw invalidArgument('claims_json', `is nested more than ${MAX_CLAIMS_DEPTH} levels deep`);
+  }
   checkRegisteredClaims(record);
   const nowSeconds = Math.floor(now.getTime() / 1000);
   if (!Object.hasOwn(record, 'iat')) record.iat = nowSeconds;
@@ -77,4 +82,18 @@ function checkRegisteredClaims(claims: Record<string, unknown>): void {
     const valid = typeof aud === 'string' || (Array.isArray(aud) && aud.every((item) => typeof item === 'string'));
     if (!valid) throw invalidArgument('claims_json.aud', 'must be a string or an array of strings');
   }
+}
+
+/** Nesting depth of a parsed JSON value, without recursion (so it cannot overflow itself). */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_CLAIMS_DEPTH) return deepest;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }

@@ -1,6 +1,7 @@
 import { isAlgorithm, isRsa, resolveKeyParams } from '../crypto/algorithms.js';
 import { invalidArgument } from '../errors.js';
 import {
+  MAX_PERIOD_SECONDS,
   assertValidPolicy,
   type ActivationReadiness,
   type KeySetPolicy,
@@ -48,8 +49,8 @@ export function applyPolicyPatch(base: KeySetPolicy, patch: PolicyPatch, context
 /** Durations arrive as google.protobuf.Duration; the policy counts whole seconds. */
 export function wholeSeconds(field: string, seconds: string | number, nanos: number): number {
   const value = Number(seconds);
-  if (nanos !== 0 || !Number.isSafeInteger(value) || value < 0) {
-    throw invalidArgument(field, 'must be a whole, non-negative number of seconds');
+  if (nanos !== 0 || !Number.isSafeInteger(value) || value < 0 || value > MAX_PERIOD_SECONDS) {
+    throw invalidArgument(field, `must be a whole number of seconds from 0 to ${MAX_PERIOD_SECONDS}`);
   }
   return value;
 }

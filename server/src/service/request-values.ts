@@ -2,6 +2,10 @@ import { invalidArgument } from '../errors.js';
 
 const MAX_ISSUER_LENGTH = 512;
 const MAX_REASON_LENGTH = 1_000;
+// Control characters (tab and line breaks aside) have no place in text that is stored and shown.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+// Key ids are base64url (thumbprints, random ids).
+const KID = /^[A-Za-z0-9_-]{1,128}$/;
 // RFC 7515 `typ` is a media type; RFC 9110 token characters plus "/" cover every registered one.
 const TYP = /^[A-Za-z0-9!#$%&'*+.^_`|~/-]{1,64}$/;
 
@@ -16,6 +20,7 @@ export function validateIssuer(issuer: string): string {
   if (
     url === undefined ||
     issuer.length > MAX_ISSUER_LENGTH ||
+    /[\s\u0000-\u001f\u007f]/.test(issuer) ||
     (url.protocol !== 'https:' && url.protocol !== 'http:') ||
     url.search !== '' ||
     url.hash !== ''
@@ -35,6 +40,12 @@ export function validateReason(reason: string): string | null {
   if (reason.length > MAX_REASON_LENGTH) {
     throw invalidArgument('reason', `must be at most ${MAX_REASON_LENGTH} characters`);
   }
+  if (CONTROL_CHARACTERS.test(reason)) throw invalidArgument('reason', 'must not contain control characters');
   const trimmed = reason.trim();
   return trimmed === '' ? null : trimmed;
+}
+
+export function validateKid(kid: string, field = 'kid'): string {
+  if (!KID.test(kid)) throw invalidArgument(field, 'must be a key id as ListKeys shows it (base64url)');
+  return kid;
 }

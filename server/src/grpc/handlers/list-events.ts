@@ -1,6 +1,7 @@
 import type { Event, ListEventsRequest, ListEventsResponse } from '@keyward/proto/keyward/v1';
 import { invalidArgument } from '../../errors.js';
 import { validateKeySetName } from '../../service/names.js';
+import { validateKid } from '../../service/request-values.js';
 import type { KeyStore } from '../../store/key-store.js';
 import type { KeyEventRecord } from '../../store/records.js';
 
@@ -15,7 +16,7 @@ export async function listEvents(store: KeyStore, request: ListEventsRequest): P
   if (limit > MAX_PAGE_SIZE) throw invalidArgument('page_size', `must be at most ${MAX_PAGE_SIZE}`);
   const events = await store.listEvents({
     ...(request.keySet === '' ? {} : { keySet: validateKeySetName(request.keySet, 'key_set') }),
-    ...(request.kid === '' ? {} : { kid: request.kid }),
+    ...(request.kid === '' ? {} : { kid: validateKid(request.kid) }),
     ...(request.pageToken === '' ? {} : { beforeId: decodePageToken(request.pageToken) }),
     // One more than asked tells whether another page follows.
     limit: limit + 1,
