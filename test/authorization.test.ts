@@ -1,11 +1,12 @@
 // @vitest-environment node
 // Every RPC of the service definition against every kind of caller: nobody gets in where they
 // don't belong, and the one principal that should gets through.
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { KeyServiceService, Role, RotationMode, Scope } from '@keyward/proto/keyward/v1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RPC_PERMISSIONS, type KeyServiceMethod } from '../server/src/auth/permissions.js';
 import { TEST_ADMIN_TOKEN, useTestKeyward } from './support/keyward.js';
+import { statusOf } from './support/grpc-errors.js';
 
 type Rpcs = ReturnType<typeof useTestKeyward>['rpc'];
 
@@ -108,15 +109,6 @@ function lacking(method: KeyServiceMethod): string {
 // Every target function reads at most these fields of the request.
 const CASES_REQUEST_TARGET = { name: 'alpha', keySet: 'alpha', kid: revocableKid };
 
-async function code(promise: Promise<unknown>): Promise<number | 'ok'> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    return (error as ServiceError).code;
-  }
-}
-
 const secretOf = (name: string) => (name === 'admin' ? TEST_ADMIN_TOKEN : secrets[name]!);
 const METHODS = Object.keys(KeyServiceService) as KeyServiceMethod[];
 
@@ -137,16 +129,16 @@ describe.each(METHODS.filter((method) => CASES[method].least !== 'public'))('%s'
     ['a revoked token', 'revoked'],
   ])('refuses %s with UNAUTHENTICATED', async (_label, name) => {
     const presented = name === null || name.startsWith('kw_') ? name : secrets[name]!;
-    expect(await code(call(kw.rpc, presented))).toBe(status.UNAUTHENTICATED);
+    expect(await statusOf(call(kw.rpc, presented))).toBe(status.UNAUTHENTICATED);
   });
 
   if (least !== 'any' && least !== 'session') {
     it('refuses a token of another key set with PERMISSION_DENIED', async () => {
-      expect(await code(call(kw.rpc, secrets['beta-everything']!))).toBe(status.PERMISSION_DENIED);
+      expect(await statusOf(call(kw.rpc, secrets['beta-everything']!))).toBe(status.PERMISSION_DENIED);
     });
 
     it('refuses a token lacking the scope with PERMISSION_DENIED', async () => {
-      expect(await code(call(kw.rpc, secrets[lacking(method)]!))).toBe(status.PERMISSION_DENIED);
+      expect(await statusOf(call(kw.rpc, secrets[lacking(method)]!))).toBe(status.PERMISSION_DENIED);
     });
   }
 
@@ -154,21 +146,21 @@ describe.each(METHODS.filter((method) => CASES[method].least !== 'public'))('%s'
   const viewerMay = (RPC_PERMISSIONS[method] as { scope?: string }).scope === 'read' || least === 'any';
   if (least !== 'session') {
     it(`answers a viewer session with ${viewerMay ? 'success' : 'PERMISSION_DENIED'}`, async () => {
-      expect(await code(call(kw.rpc, sessions['viewer']!))).toBe(viewerMay ? 'ok' : status.PERMISSION_DENIED);
+      expect(await statusOf(call(kw.rpc, sessions['viewer']!))).toBe(viewerMay ? 'ok' : status.PERMISSION_DENIED);
     });
   }
 
   it(`lets ${least === 'any' ? 'any valid token' : least} through`, async () => {
     const name = least === 'any' ? 'beta-everything' : least;
-    expect(await code(call(kw.rpc, least === 'session' ? sessions['logout']! : secretOf(name)))).toBe('ok');
+    expect(await statusOf(call(kw.rpc, least === 'session' ? sessions['logout']! : secretOf(name)))).toBe('ok');
   });
 });
 
 describe('login', () => {
   it('needs no token, and answers a wrong password like an unknown user', async () => {
-    expect(await code(CASES.login.call(kw.rpc, null))).toBe('ok');
-    const wrong = await code(kw.rpc.login({ username: 'viewer', password: 'not the password at all' }, null));
-    const unknown = await code(kw.rpc.login({ username: 'nobody-here', password: 'not the password at all' }, null));
+    expect(await statusOf(CASES.login.call(kw.rpc, null))).toBe('ok');
+    const wrong = await statusOf(kw.rpc.login({ username: 'viewer', password: 'not the password at all' }, null));
+    const unknown = await statusOf(kw.rpc.login({ username: 'nobody-here', password: 'not the password at all' }, null));
     expect([wrong, unknown]).toEqual([status.UNAUTHENTICATED, status.UNAUTHENTICATED]);
   });
 });
@@ -201,13 +193,13 @@ describe('what scoped tokens see', () => {
     await expect(kw.rpc.whoAmI({}, created.secret)).resolves.toMatchObject({ principal: 'token:short-lived' });
     const revoked = await kw.rpc.revokeApiToken({ id: created.token!.id, reason: 'done' });
     expect(revoked.token?.revokedAt).toBeInstanceOf(Date);
-    expect(await code(kw.rpc.whoAmI({}, created.secret))).toBe(status.UNAUTHENTICATED);
+    expect(await statusOf(kw.rpc.whoAmI({}, created.secret))).toBe(status.UNAUTHENTICATED);
   });
 
   it('refuses "*" for anything but admin, and unknown names', async () => {
-    const star = await code(kw.rpc.createApiToken({ name: 'x', grants: [{ keySet: '*', scopes: [Scope.SCOPE_SIGN] }] }));
+    const star = await statusOf(kw.rpc.createApiToken({ name: 'x', grants: [{ keySet: '*', scopes: [Scope.SCOPE_SIGN] }] }));
     expect(star).toBe(status.INVALID_ARGUMENT);
-    const empty = await code(kw.rpc.createApiToken({ name: 'y', grants: [] }));
+    const empty = await statusOf(kw.rpc.createApiToken({ name: 'y', grants: [] }));
     expect(empty).toBe(status.INVALID_ARGUMENT);
   });
 });

@@ -1,23 +1,15 @@
 // @vitest-environment node
 // Every KeyService RPC through a real gRPC client over loopback, against a real PostgreSQL.
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { KeyState, KidScheme, RotationMode } from '@keyward/proto/keyward/v1';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { useTestKeyward } from './support/keyward.js';
+import { grpcError } from './support/grpc-errors.js';
 
 const IMMEDIATE = RotationMode.ROTATION_MODE_IMMEDIATE;
 
 const kw = useTestKeyward();
-
-async function grpcError(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function jwksOf(json: string) {
   return createLocalJWKSet(JSON.parse(json));

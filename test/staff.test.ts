@@ -7,19 +7,11 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestKeyward } from './support/keyward.js';
 import { queryDatabase } from './support/sql.js';
+import { statusOf } from './support/grpc-errors.js';
 
 let now = new Date('2030-01-01T00:00:00Z');
 const kw = useTestKeyward({ clock: () => now });
 const PASSWORD = 'a password of decent length';
-
-async function code(promise: Promise<unknown>): Promise<number | 'ok'> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    return (error as ServiceError).code;
-  }
-}
 
 const login = async (username: string, password = PASSWORD) => (await kw.rpc.login({ username, password }, null)).sessionToken;
 
@@ -37,10 +29,10 @@ beforeAll(async () => {
 
 describe('accounts', () => {
   it('refuses short passwords, bad usernames and duplicates, and lists users without passwords', async () => {
-    expect(await code(kw.rpc.createUser({ username: 'shorty', password: 'too short', role: Role.ROLE_VIEWER }))).toBe(status.INVALID_ARGUMENT);
-    expect(await code(kw.rpc.createUser({ username: 'Bad Name', password: PASSWORD, role: Role.ROLE_VIEWER }))).toBe(status.INVALID_ARGUMENT);
-    expect(await code(kw.rpc.createUser({ username: 'x', password: PASSWORD, role: Role.ROLE_UNSPECIFIED }))).toBe(status.INVALID_ARGUMENT);
-    expect(await code(kw.rpc.createUser({ username: 'vera', password: PASSWORD, role: Role.ROLE_VIEWER }))).toBe(status.ALREADY_EXISTS);
+    expect(await statusOf(kw.rpc.createUser({ username: 'shorty', password: 'too short', role: Role.ROLE_VIEWER }))).toBe(status.INVALID_ARGUMENT);
+    expect(await statusOf(kw.rpc.createUser({ username: 'Bad Name', password: PASSWORD, role: Role.ROLE_VIEWER }))).toBe(status.INVALID_ARGUMENT);
+    expect(await statusOf(kw.rpc.createUser({ username: 'x', password: PASSWORD, role: Role.ROLE_UNSPECIFIED }))).toBe(status.INVALID_ARGUMENT);
+    expect(await statusOf(kw.rpc.createUser({ username: 'vera', password: PASSWORD, role: Role.ROLE_VIEWER }))).toBe(status.ALREADY_EXISTS);
     const { users } = await kw.rpc.listUsers({});
     expect(users.map((user) => [user.username, user.role])).toEqual([
       ['ada', Role.ROLE_ADMIN],
@@ -76,44 +68,44 @@ describe('sessions', () => {
     const rotate = (token: string) =>
       kw.rpc.rotate({ keySet: 'staffed', reason: 'staff', mode: RotationMode.ROTATION_MODE_SCHEDULED }, token);
     const policy = (token: string) => kw.rpc.updateKeySetPolicy({ keySet: 'staffed', reason: 'staff' }, token);
-    expect(await code(kw.rpc.getJwks({ keySet: 'staffed' }, vera))).toBe('ok');
-    expect(await code(rotate(vera))).toBe(status.PERMISSION_DENIED);
-    expect(await code(rotate(otto))).toBe('ok');
-    expect(await code(policy(otto))).toBe(status.PERMISSION_DENIED);
-    expect(await code(kw.rpc.createUser({ username: 'eve', password: PASSWORD, role: Role.ROLE_ADMIN }, otto))).toBe(
+    expect(await statusOf(kw.rpc.getJwks({ keySet: 'staffed' }, vera))).toBe('ok');
+    expect(await statusOf(rotate(vera))).toBe(status.PERMISSION_DENIED);
+    expect(await statusOf(rotate(otto))).toBe('ok');
+    expect(await statusOf(policy(otto))).toBe(status.PERMISSION_DENIED);
+    expect(await statusOf(kw.rpc.createUser({ username: 'eve', password: PASSWORD, role: Role.ROLE_ADMIN }, otto))).toBe(
       status.PERMISSION_DENIED,
     );
-    expect(await code(policy(ada))).toBe('ok');
-    expect(await code(kw.rpc.sign({ keySet: 'staffed', claimsJson: '{}' }, otto))).toBe(status.PERMISSION_DENIED);
+    expect(await statusOf(policy(ada))).toBe('ok');
+    expect(await statusOf(kw.rpc.sign({ keySet: 'staffed', claimsJson: '{}' }, otto))).toBe(status.PERMISSION_DENIED);
   });
 
   it('ends a session on logout, on a role change, when the user is disabled, and when it expires', async () => {
     const out = await login('vera');
     await kw.rpc.logout({}, out);
-    expect(await code(kw.rpc.whoAmI({}, out))).toBe(status.UNAUTHENTICATED);
+    expect(await statusOf(kw.rpc.whoAmI({}, out))).toBe(status.UNAUTHENTICATED);
 
     const before = await login('otto');
     await kw.rpc.setUserRole({ username: 'otto', role: Role.ROLE_VIEWER });
-    expect(await code(kw.rpc.whoAmI({}, before))).toBe(status.UNAUTHENTICATED);
+    expect(await statusOf(kw.rpc.whoAmI({}, before))).toBe(status.UNAUTHENTICATED);
     expect((await kw.rpc.login({ username: 'otto', password: PASSWORD }, null)).role).toBe(Role.ROLE_VIEWER);
 
     const ada = await login('ada');
     await kw.rpc.disableUser({ username: 'ada' });
-    expect(await code(kw.rpc.whoAmI({}, ada))).toBe(status.UNAUTHENTICATED);
+    expect(await statusOf(kw.rpc.whoAmI({}, ada))).toBe(status.UNAUTHENTICATED);
     const refused = await kw.rpc.login({ username: 'ada', password: PASSWORD }, null).catch((e: ServiceError) => e);
     expect((refused as ServiceError).details).toBe('invalid username or password');
 
     const expiring = await login('vera');
     now = new Date(now.getTime() + 901_000);
-    expect(await code(kw.rpc.whoAmI({}, expiring))).toBe(status.UNAUTHENTICATED);
+    expect(await statusOf(kw.rpc.whoAmI({}, expiring))).toBe(status.UNAUTHENTICATED);
   });
 
   it('refuses an API token at Logout, and a session token that was tampered with', async () => {
-    expect(await code(kw.rpc.logout({}))).toBe(status.FAILED_PRECONDITION);
+    expect(await statusOf(kw.rpc.logout({}))).toBe(status.FAILED_PRECONDITION);
     const token = await login('vera');
     const [h, p, s] = token.split('.') as [string, string, string];
     const forged = Buffer.from(p, 'base64url').toString().replace('"viewer"', '"admin"');
-    expect(await code(kw.rpc.whoAmI({}, `${h}.${Buffer.from(forged).toString('base64url')}.${s}`))).toBe(status.UNAUTHENTICATED);
+    expect(await statusOf(kw.rpc.whoAmI({}, `${h}.${Buffer.from(forged).toString('base64url')}.${s}`))).toBe(status.UNAUTHENTICATED);
   });
 });
 
@@ -132,7 +124,7 @@ describe('throttling', () => {
       expect((locked as ServiceError).details).toBe('too many failed logins for this username; try again in 900s');
     }
     now = new Date(now.getTime() + 15 * 60_000);
-    expect(await code(kw.rpc.login({ username: 'lock-me', password: PASSWORD }, null))).toBe('ok');
+    expect(await statusOf(kw.rpc.login({ username: 'lock-me', password: PASSWORD }, null))).toBe('ok');
   });
 
   it('never logs a password or a session token', async () => {

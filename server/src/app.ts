@@ -21,7 +21,7 @@ import { LoginThrottle } from './auth/login-throttle.js';
 import { INTERNAL_KEY_SET } from './auth/session-tokens.js';
 import { rewrapKeys } from './service/rewrap.js';
 import { KeyManager } from './service/key-manager.js';
-import { assertEveryKeyOpens, checkMasterKeys } from './service/master-key.js';
+import { checkMasterKeys } from './service/master-key.js';
 import type { KeyStore } from './store/key-store.js';
 import { PrismaKeyStore } from './store/prisma-key-store.js';
 import { startChangeListener } from './sync/change-listener.js';
@@ -92,7 +92,6 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
   };
   try {
     await checkMasterKeys(store, options.masterKeys);
-    assertEveryKeyOpens(await store.listKeySets(), options.masterKeys);
     const keyring = new Keyring();
     const signatures = new SignatureCounter();
     const sightings = new ClientSightings();
@@ -115,7 +114,7 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
       logger,
       clock,
     });
-    await manager.loadAll();
+    await manager.loadAtStart();
     await ensureKeySet(manager, DEFAULT_KEY_SET);
     await ensureKeySet(manager, INTERNAL_KEY_SET);
 

@@ -1,7 +1,6 @@
 // Shared pieces of the key-lifecycle integration tests (test/lifecycle-*.test.ts): a fake clock the
 // tests move, policy and duration builders for the wire messages, the JWKS as an external client
 // fetches it over HTTP, and direct reads of the database.
-import type { ServiceError } from '@grpc/grpc-js';
 import {
   ExcessTtl,
   type ActivationReadiness,
@@ -9,6 +8,7 @@ import {
   type KeySetPolicy,
 } from '@keyward/proto/keyward/v1';
 import type { KeyServiceRpcs } from './keyward.js';
+export { grpcError } from './grpc-errors.js';
 
 export const ADMIN_ACTOR = 'token:KEYWARD_ADMIN_TOKEN';
 export const SCHEDULER_ACTOR = 'scheduler';
@@ -86,15 +86,6 @@ export function policy(fields: PolicyFields): KeySetPolicy {
 export function secondsOf(value: { seconds: string; nanos: number } | undefined): number {
   if (value === undefined) throw new Error('duration unset');
   return Number(value.seconds) + value.nanos / 1e9;
-}
-
-export async function grpcError(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 export interface PublicJwk {

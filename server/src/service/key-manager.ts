@@ -14,6 +14,7 @@ import type { KeyRecord, KeySetRecord, KeySetSnapshot, KidScheme } from '../stor
 import type { SignatureCounter } from '../usage/signature-counter.js';
 import { MAX_CLAIMS_BYTES, prepareClaims } from './claims.js';
 import { factsOf } from './facts.js';
+import { assertEveryKeyOpens } from './master-key.js';
 import { mintKey } from './mint-key.js';
 import { validateKeySetName } from './names.js';
 import { needsNewKey, planToWrite } from './plan-write.js';
@@ -82,10 +83,23 @@ export class KeyManager {
     return this.deps.policyContext;
   }
 
-  /** Loads every key set into memory; a key that cannot be decrypted stops the start. */
+  /**
+   * The first load: opens every stored private key once (naming any that does not open) from the
+   * same read that fills the keyring. A key that cannot be decrypted stops the start.
+   */
+  async loadAtStart(): Promise<void> {
+    await this.#loadAll((snapshots) => assertEveryKeyOpens(snapshots, this.deps.masterKeys));
+  }
+
+  /** Reads every key set into memory. */
   async loadAll(): Promise<void> {
+    await this.#loadAll(() => undefined);
+  }
+
+  async #loadAll(check: (snapshots: readonly KeySetSnapshot[]) => void): Promise<void> {
     const generation = this.deps.keyring.nextGeneration();
     const snapshots = await this.deps.store.listKeySets();
+    check(snapshots);
     this.deps.keyring.replaceAll(
       snapshots.map((snapshot) => this.#viewOf(snapshot)),
       generation,
