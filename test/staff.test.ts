@@ -5,7 +5,7 @@ import { status, type ServiceError } from '@grpc/grpc-js';
 import { Role, RotationMode } from '@keyward/proto/keyward/v1';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestKeyward } from './support/keyward.js';
+import { startTestKeyward, useTestKeyward } from './support/keyward.js';
 import { queryDatabase } from './support/sql.js';
 import { statusOf } from './support/grpc-errors.js';
 
@@ -125,6 +125,65 @@ describe('throttling', () => {
     }
     now = new Date(now.getTime() + 15 * 60_000);
     expect(await statusOf(kw.rpc.login({ username: 'lock-me', password: PASSWORD }, null))).toBe('ok');
+  });
+
+  it('counts failures on every replica together, and a replica started afterwards still refuses', async () => {
+    await kw.rpc.createUser({ username: 'shared', password: PASSWORD, role: Role.ROLE_VIEWER });
+    const replica = () => startTestKeyward({ databaseUrl: kw.databaseUrl, masterKey: kw.masterKey, clock: () => now });
+    const other = await replica();
+    try {
+      for (let i = 0; i < 5; i += 1) {
+        const through = i % 2 === 0 ? kw : other;
+        expect(await statusOf(through.rpc.login({ username: 'shared', password: 'wrong password here' }, null))).toBe(
+          status.UNAUTHENTICATED,
+        );
+      }
+      for (const through of [kw, other]) {
+        expect(await statusOf(through.rpc.login({ username: 'shared', password: PASSWORD }, null))).toBe(status.RESOURCE_EXHAUSTED);
+      }
+    } finally {
+      await other.stop();
+    }
+    const restarted = await replica();
+    try {
+      expect(await statusOf(restarted.rpc.login({ username: 'shared', password: PASSWORD }, null))).toBe(status.RESOURCE_EXHAUSTED);
+    } finally {
+      await restarted.stop();
+    }
+  });
+
+  it('records logins, failed logins and logouts as audit events, and stores no username that does not exist', async () => {
+    const typo = 'not-a-user-but-a-password-42';
+    const newestId = async () => Math.max(0, ...(await kw.rpc.listEvents({ keySet: '', kid: '', pageSize: 500, pageToken: '' })).events.map((event) => Number(event.id)));
+    const before = await newestId();
+    const session = await login('otto');
+    await kw.rpc.logout({}, session);
+    expect(await statusOf(kw.rpc.login({ username: 'otto', password: 'wrong password here' }, null))).toBe(status.UNAUTHENTICATED);
+    expect(await statusOf(kw.rpc.login({ username: typo, password: 'wrong password here' }, null))).toBe(status.UNAUTHENTICATED);
+
+    const events = (await kw.rpc.listEvents({ keySet: '', kid: '', pageSize: 500, pageToken: '' })).events
+      .filter((event) => Number(event.id) > before)
+      .sort((a, b) => Number(a.id) - Number(b.id));
+    expect(events.map((event) => [event.type, event.actor, event.reason, event.keySet])).toEqual([
+      ['user.logged_in', 'user:otto', '', ''],
+      ['user.logged_out', 'user:otto', '', ''],
+      ['user.login_failed', 'anonymous', 'wrong password', ''],
+      ['user.login_failed', 'anonymous', 'unknown username', ''],
+    ]);
+    const [loggedIn, loggedOut, wrong, unknown] = events.map((event) => JSON.parse(event.afterJson) as Record<string, unknown>);
+    expect(loggedIn).toMatchObject({ username: 'otto', sessionId: loggedOut?.sessionId });
+    expect(wrong).toEqual({ username: 'otto', failures: 1, lockedUntil: null });
+    expect(unknown).toEqual({ username: null, failures: 1, lockedUntil: null });
+
+    // Neither the events nor the throttle's records hold the unknown username, in any column.
+    const dump = await queryDatabase<{ events: string; failures: string }>(
+      kw.databaseUrl,
+      `SELECT (SELECT coalesce(json_agg(e), '[]') FROM key_events e)::text AS events,
+              (SELECT coalesce(json_agg(f), '[]') FROM login_failures f)::text AS failures`,
+    );
+    expect(dump[0]?.events).not.toContain(typo);
+    expect(dump[0]?.failures).not.toContain(typo);
+    expect(dump[0]?.failures).not.toContain(Buffer.from(typo).toString('hex'));
   });
 
   it('never logs a password or a session token', async () => {

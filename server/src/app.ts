@@ -157,7 +157,7 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
           staff: new Staff({
             store,
             manager,
-            throttle: new LoginThrottle(),
+            throttle: new LoginThrottle(deriveSecret(options.masterKeys.current, 'login-throttle')),
             // scrypt is deliberately slow: a flood of logins must not starve signing or the pool.
             passwordChecks: new ConcurrencyLimit({ maxRunning: 2, maxQueued: 128, what: 'logins' }),
             sessionTtlSeconds: config.sessionTtlSeconds,

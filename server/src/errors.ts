@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'PERMISSION_DENIED'
   | 'RESOURCE_EXHAUSTED'
+  | 'DEADLINE_EXCEEDED'
+  | 'CANCELLED'
   | 'INTERNAL';
 
 export class KeywardError extends Error {

@@ -1,6 +1,6 @@
 // Starts a real Keyward (real PostgreSQL database, real gRPC and HTTP listeners on loopback) for a
 // test, and a real gRPC client that talks to it.
-import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Metadata, type CallOptions, type ServiceError } from '@grpc/grpc-js';
 import { KeyServiceClient, KeyServiceService, type KeyServiceServer } from '@keyward/proto/keyward/v1';
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
@@ -32,13 +32,14 @@ export interface TestKeyward {
 type KeyServiceMethod = keyof typeof KeyServiceService;
 export type KeyServiceRpcs = {
   readonly [M in KeyServiceMethod]: KeyServiceServer[M] extends handleUnaryCall<infer Req, infer Res>
-    ? (request: Req, token?: string | null) => Promise<Res>
+    ? (request: Req, token?: string | null, options?: CallOptions) => Promise<Res>
     : never;
 };
 
 type UnaryMethod = (
   request: unknown,
   metadata: Metadata,
+  options: CallOptions,
   callback: (error: ServiceError | null, response: unknown) => void,
 ) => unknown;
 
@@ -46,11 +47,11 @@ function promisedRpcs(client: KeyServiceClient, defaultToken: string): KeyServic
   const rpcs: Record<string, unknown> = {};
   for (const name of Object.keys(KeyServiceService)) {
     const method = (client as unknown as Record<string, UnaryMethod>)[name]!;
-    rpcs[name] = (request: unknown, token: string | null = defaultToken) => {
+    rpcs[name] = (request: unknown, token: string | null = defaultToken, options: CallOptions = {}) => {
       const metadata = new Metadata();
       if (token !== null) metadata.set('authorization', `Bearer ${token}`);
       return new Promise((resolve, reject) => {
-        method.call(client, request, metadata, (error, response) => (error === null ? resolve(response) : reject(error)));
+        method.call(client, request, metadata, options, (error, response) => (error === null ? resolve(response) : reject(error)));
       });
     };
   }
@@ -70,6 +71,8 @@ export interface StartTestKeywardOptions {
   /** 0 (the default here): unlimited. */
   readonly rateLimitPerSecond?: number;
   readonly rateLimitBurst?: number;
+  /** Default 2. */
+  readonly maxConcurrentKeyGenerations?: number;
   readonly clock?: () => Date;
 }
 
@@ -95,7 +98,7 @@ export async function startTestKeyward(options: StartTestKeywardOptions): Promis
       usageFlushIntervalSeconds: 3_600,
       rateLimitPerSecond: options.rateLimitPerSecond ?? 0,
       rateLimitBurst: options.rateLimitBurst ?? 1,
-      maxConcurrentKeyGenerations: 2,
+      maxConcurrentKeyGenerations: options.maxConcurrentKeyGenerations ?? 2,
       sessionTtlSeconds: 900,
       ...(options.tls === undefined ? {} : { tls: options.tls }),
     },

@@ -1,36 +1,53 @@
+// The rules of login throttling: failures within a window slow the answers down, then lock the
+// username for a while. Pure: the record of failures lives in the database (store/), so every
+// replica counts the same failures and a restart forgives nothing.
+
+import { createHmac } from 'node:crypto';
 import { KeywardError } from '../errors.js';
 
 export interface LoginThrottleOptions {
-  /** Failures before the username is locked. */
+  /** Failures within `windowMs` before the username is locked. */
   readonly maxFailures: number;
-  readonly lockMs: number;
+  /** How long a lock lasts, and how long a failure counts. */
+  readonly windowMs: number;
   /** Failures after which each answer is delayed, doubling from `baseDelayMs`. */
   readonly slowAfter: number;
   readonly baseDelayMs: number;
 }
 
-export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = { maxFailures: 5, lockMs: 15 * 60_000, slowAfter: 2, baseDelayMs: 250 };
+export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = { maxFailures: 5, windowMs: 15 * 60_000, slowAfter: 2, baseDelayMs: 250 };
 
-interface Failures {
-  count: number;
-  lockedUntilMs: number;
+/** A username's recent failed logins. */
+export interface LoginFailures {
+  readonly count: number;
+  readonly lastFailureAt: Date;
+  /** Null: not locked. */
+  readonly lockedUntil: Date | null;
 }
 
-/**
- * Slows down, then locks, repeated failed logins per username. Kept by username whether or not
- * the user exists, so that how it answers never tells which usernames are real. Per replica and in
- * memory: a restart forgives, and N replicas allow N times the attempts.
- */
-export class LoginThrottle {
-  readonly #failures = new Map<string, Failures>();
+/** The delay stops doubling here: 16 × the base. */
+const MAX_DOUBLINGS = 4;
 
-  constructor(private readonly options: LoginThrottleOptions = DEFAULT_LOGIN_THROTTLE) {}
+export class LoginThrottle {
+  /**
+   * @param secret keys the hash that names a username in the throttle's records, so that the
+   *   usernames people tried (real ones, typos, a password typed in the wrong field) are not
+   *   stored in clear.
+   */
+  constructor(
+    private readonly secret: Buffer,
+    private readonly options: LoginThrottleOptions = DEFAULT_LOGIN_THROTTLE,
+  ) {}
+
+  /** What the records of `username` are kept under. The same whether or not the user exists. */
+  subjectOf(username: string): Buffer {
+    return createHmac('sha256', this.secret).update(username, 'utf8').digest();
+  }
 
   /** Refuses (RESOURCE_EXHAUSTED, with when to retry) while the username is locked. */
-  assertOpen(username: string, nowMs: number): void {
-    const failures = this.#failures.get(username);
-    if (failures === undefined || failures.lockedUntilMs <= nowMs) return;
-    const retryAfterMs = failures.lockedUntilMs - nowMs;
+  assertOpen(failures: LoginFailures | undefined, now: Date): void {
+    const retryAfterMs = (failures?.lockedUntil?.getTime() ?? 0) - now.getTime();
+    if (retryAfterMs <= 0) return;
     throw new KeywardError(
       'RESOURCE_EXHAUSTED',
       `too many failed logins for this username; try again in ${Math.ceil(retryAfterMs / 1000)}s`,
@@ -38,18 +55,25 @@ export class LoginThrottle {
     );
   }
 
-  /** Records a failure; resolves how long to hold the answer back. */
-  failed(username: string, nowMs: number): number {
-    const failures = this.#failures.get(username) ?? { count: 0, lockedUntilMs: 0 };
-    if (failures.lockedUntilMs !== 0 && failures.lockedUntilMs <= nowMs) failures.count = 0; // the lock ran out
-    failures.count += 1;
-    failures.lockedUntilMs = failures.count >= this.options.maxFailures ? nowMs + this.options.lockMs : 0;
-    this.#failures.set(username, failures);
-    const over = failures.count - this.options.slowAfter;
-    return over > 0 ? this.options.baseDelayMs * 2 ** Math.min(over - 1, 4) : 0;
+  /**
+   * The record after one more failure at `now`. Earlier failures count while the last of them is
+   * within the window; a lock lasts exactly the window, so when it runs out counting starts afresh.
+   */
+  nextFailures(previous: LoginFailures | undefined, now: Date): LoginFailures {
+    const recent = previous !== undefined && previous.lastFailureAt.getTime() > this.forgetBefore(now).getTime();
+    const count = recent ? previous.count + 1 : 1;
+    const lockedUntil = count >= this.options.maxFailures ? new Date(now.getTime() + this.options.windowMs) : null;
+    return { count, lastFailureAt: now, lockedUntil };
   }
 
-  succeeded(username: string): void {
-    this.#failures.delete(username);
+  /** How long to hold back the answer to the failure that left `failures`. */
+  delayMs(failures: LoginFailures): number {
+    const over = failures.count - this.options.slowAfter;
+    return over > 0 ? this.options.baseDelayMs * 2 ** Math.min(over - 1, MAX_DOUBLINGS) : 0;
+  }
+
+  /** Records whose last failure is older than this count for nothing and may be deleted. */
+  forgetBefore(now: Date): Date {
+    return new Date(now.getTime() - this.options.windowMs);
   }
 }

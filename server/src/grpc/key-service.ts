@@ -34,14 +34,14 @@ export interface KeyServiceDeps {
 export function keyService(deps: KeyServiceDeps, context: RpcContext): KeyServiceServer {
   const { manager, staff, tokens, store, publicUrl, rewrap } = deps;
   return {
-    createKeySet: unary('createKeySet', context, (request, principal) =>
-      createKeySet(manager, publicUrl, request, principal),
+    createKeySet: unary('createKeySet', context, (request, principal, deadline) =>
+      createKeySet(manager, publicUrl, request, principal, deadline),
     ),
     getKeySet: unary('getKeySet', context, (request) => getKeySet(manager, publicUrl, request)),
     listKeySets: unary('listKeySets', context, (_request, principal) => listKeySets(manager, publicUrl, principal)),
     sign: unary('sign', context, (request) => sign(manager, request)),
     getJwks: unary('getJwks', context, (request) => getJwks(manager, request)),
-    rotate: unary('rotate', context, (request, principal) => rotate(manager, request, principal)),
+    rotate: unary('rotate', context, (request, principal, deadline) => rotate(manager, request, principal, deadline)),
     listKeys: unary('listKeys', context, (request) => listKeys(manager, request)),
     revokeKey: unary('revokeKey', context, (request, principal) => revokeKey(manager, request, principal)),
     updateKeySetPolicy: unary('updateKeySetPolicy', context, (request, principal) =>
@@ -59,7 +59,7 @@ export function keyService(deps: KeyServiceDeps, context: RpcContext): KeyServic
     listUsers: unary('listUsers', context, () => listUsers(staff)),
     setUserRole: unary('setUserRole', context, (request, principal) => setUserRole(staff, request, principal)),
     disableUser: unary('disableUser', context, (request, principal) => disableUser(staff, request, principal)),
-    login: publicUnary('login', context, (request) => login(staff, request)),
+    login: publicUnary('login', context, (request, deadline) => login(staff, request, deadline)),
     logout: unary('logout', context, (_request, principal) => logout(staff, principal)),
   };
 }

@@ -3,6 +3,7 @@ import type { KeyServiceServer } from '@keyward/proto/keyward/v1';
 import type { TokenAuthenticator } from '../auth/authenticator.js';
 import { authorize, RPC_PERMISSIONS, type KeyServiceMethod, type TargetLookup } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
+import { CallDeadline } from '../limits/call-deadline.js';
 import { rateLimitError, type RateLimiter } from '../limits/token-bucket.js';
 import type { Logger } from '../logging/logger.js';
 import { toServiceError } from './status.js';
@@ -23,6 +24,7 @@ type Call<M extends KeyServiceMethod> = KeyServiceServer[M] extends handleUnaryC
 export type UnaryHandler<M extends KeyServiceMethod> = (
   request: Call<M>['request'],
   principal: Principal,
+  deadline: CallDeadline,
 ) => Call<M>['response'] | Promise<Call<M>['response']>;
 
 /**
@@ -49,7 +51,9 @@ export function unary<M extends KeyServiceMethod>(
       const allowance = context.rateLimiter?.take(principal.id, now.getTime());
       if (allowance !== undefined && !allowance.allowed) throw rateLimitError(allowance.retryAfterMs);
       authorize(method, principal, call.request as never, context.lookup);
-      pending = handler(call.request, principal);
+      const deadline = deadlineOf(call);
+      deadline.assertWaiting();
+      pending = handler(call.request, principal, deadline);
     } catch (error) {
       callback(toServiceError(error, method, context.logger));
       return;
@@ -65,19 +69,32 @@ export function unary<M extends KeyServiceMethod>(
 export function publicUnary<M extends KeyServiceMethod>(
   method: M,
   context: RpcContext,
-  handler: (request: Call<M>['request']) => Promise<Call<M>['response']>,
+  handler: (request: Call<M>['request'], deadline: CallDeadline) => Promise<Call<M>['response']>,
 ): handleUnaryCall<Call<M>['request'], Call<M>['response']> {
   if (RPC_PERMISSIONS[method] !== 'public') throw new Error(`${method} is not a public RPC`);
   return (call, callback) => {
     let pending: Promise<Call<M>['response']>;
     try {
-      pending = handler(call.request);
+      const deadline = deadlineOf(call);
+      deadline.assertWaiting();
+      pending = handler(call.request, deadline);
     } catch (error) {
       callback(toServiceError(error, method, context.logger));
       return;
     }
     answer(pending, callback, method, context);
   };
+}
+
+/**
+ * The caller's deadline, ended early should it cancel. grpc-js answers DEADLINE_EXCEEDED itself
+ * when the time comes but lets the handler run on: queued work checks this to drop itself.
+ */
+function deadlineOf(call: ServerUnaryCall<unknown, unknown>): CallDeadline {
+  const at = call.getDeadline();
+  const deadline = new CallDeadline(at instanceof Date ? at.getTime() : at);
+  call.once('cancelled', () => deadline.cancel());
+  return deadline;
 }
 
 function answer<Res>(pending: Res | Promise<Res>, callback: sendUnaryData<Res>, method: string, context: RpcContext): void {

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeywardError } from '../errors.js';
+import { CallDeadline } from './call-deadline.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 
 interface Deferred<T> {
@@ -185,6 +186,69 @@ describe('ConcurrencyLimit', () => {
     await expect(after).resolves.toBe('ran');
     expect(limit.running).toBe(0);
     expect(limit.queued).toBe(0);
+  });
+
+  it('drops a waiter whose caller cancels, without running it; the others keep their order', async () => {
+    const limit = new ConcurrencyLimit({ maxRunning: 1, maxQueued: 5, what: 'key generations' });
+    const { started, work, gate } = instrumented();
+    const first = limit.run(work(1));
+    const cancelled = new CallDeadline(Number.POSITIVE_INFINITY);
+    const dropped = limit.run(work(2), cancelled);
+    const third = limit.run(work(3));
+    await settle();
+    expect(limit.queued).toBe(2);
+
+    cancelled.cancel();
+    await expect(dropped).rejects.toMatchObject({ code: 'CANCELLED', message: 'the caller cancelled the call; nothing was done' });
+    expect(limit.queued).toBe(1);
+
+    gate(1).resolve(1);
+    await settle();
+    gate(3).resolve(3);
+    await expect(Promise.all([first, third])).resolves.toEqual([1, 3]);
+    expect(started).toEqual([1, 3]);
+    expect(limit.running).toBe(0);
+  });
+
+  it('drops a waiter when its deadline passes while it waits', async () => {
+    const limit = new ConcurrencyLimit({ maxRunning: 1, maxQueued: 5, what: 'key generations' });
+    const { started, work, gate } = instrumented();
+    const first = limit.run(work(1));
+    const late = limit.run(work(2), new CallDeadline(Date.now() + 20));
+    const error: unknown = await late.catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'DEADLINE_EXCEEDED' });
+    expect(limit.queued).toBe(0);
+    gate(1).resolve(1);
+    await expect(first).resolves.toBe(1);
+    expect(started).toEqual([1]);
+  });
+
+  it('refuses at once work whose caller has already gone', async () => {
+    const limit = new ConcurrencyLimit({ maxRunning: 1, maxQueued: 5, what: 'key generations' });
+    let ran = false;
+    const past = new CallDeadline(Date.now() - 1);
+    await expect(limit.run(async () => (ran = true), past)).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED' });
+    expect(ran).toBe(false);
+    expect(limit.running).toBe(0);
+  });
+
+  it('passes a slot on when its waiter\'s deadline passed before the deadline\'s timer fired', async () => {
+    let nowMs = 0;
+    const limit = new ConcurrencyLimit({ maxRunning: 1, maxQueued: 5, what: 'key generations' });
+    const { started, work, gate } = instrumented();
+    const first = limit.run(work(1));
+    const expiring = limit.run(work(2), new CallDeadline(60_000, () => nowMs));
+    const third = limit.run(work(3));
+    await settle();
+
+    nowMs = 60_000; // the clock says it is over; the real timer is a minute away
+    gate(1).resolve(1);
+    await expect(expiring).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED' });
+    await settle();
+    expect(started).toEqual([1, 3]);
+    gate(3).resolve(3);
+    await expect(Promise.all([first, third])).resolves.toEqual([1, 3]);
+    expect(limit.running).toBe(0);
   });
 
   it('rejects unusable options', () => {

@@ -1,8 +1,10 @@
 // Bounds concurrent expensive operations (RSA key generation), so a burst of them cannot take
 // every core from signing. Waiters are served first come, first served; past a short queue,
-// callers are refused at once rather than left waiting behind work that may take seconds.
+// callers are refused at once rather than left waiting behind work that may take seconds. Work
+// whose caller stops waiting (deadline passed, call cancelled) leaves the queue and never runs.
 
 import { KeywardError } from '../errors.js';
+import { CallDeadline } from './call-deadline.js';
 
 export interface ConcurrencyLimitOptions {
   /** Operations allowed to run at once. At least 1. */
@@ -18,7 +20,7 @@ export class ConcurrencyLimit {
   readonly #maxQueued: number;
   readonly #what: string;
   #running = 0;
-  // At most maxQueued long, so shift() stays cheap.
+  // At most maxQueued long, so shift() and indexOf() stay cheap. A waiter is called with its slot.
   readonly #waiting: (() => void)[] = [];
 
   constructor(options: ConcurrencyLimitOptions) {
@@ -45,10 +47,13 @@ export class ConcurrencyLimit {
   }
 
   /**
-   * Runs `work` once a slot is free, in arrival order. Rejects with RESOURCE_EXHAUSTED, without
-   * running it, when maxQueued calls are already waiting. `work` failing frees its slot too.
+   * Runs `work` once a slot is free, in arrival order. Rejects without running it: with
+   * RESOURCE_EXHAUSTED when maxQueued calls are already waiting, with DEADLINE_EXCEEDED or
+   * CANCELLED when the caller stops waiting first. `work` failing frees its slot too.
    */
-  run<T>(work: () => Promise<T>): Promise<T> {
+  run<T>(work: () => Promise<T>, deadline: CallDeadline = CallDeadline.none()): Promise<T> {
+    const gone = deadline.gone();
+    if (gone !== undefined) return Promise.reject(gone);
     if (this.#running < this.#maxRunning) {
       this.#running += 1;
       return this.#execute(work);
@@ -58,7 +63,26 @@ export class ConcurrencyLimit {
         new KeywardError('RESOURCE_EXHAUSTED', `too many ${this.#what} in progress; retry shortly`),
       );
     }
-    return new Promise<void>((resolve) => this.#waiting.push(resolve)).then(() => this.#execute(work));
+    return new Promise<T>((resolve, reject) => {
+      const waiter = () => {
+        stopListening();
+        const reason = deadline.gone();
+        if (reason === undefined) {
+          resolve(this.#execute(work));
+        } else {
+          // Its timer has not fired yet: pass the slot on rather than start work nobody waits for.
+          this.#release();
+          reject(reason);
+        }
+      };
+      const stopListening = deadline.onGone(() => {
+        const at = this.#waiting.indexOf(waiter);
+        if (at === -1) return;
+        this.#waiting.splice(at, 1);
+        reject(deadline.gone());
+      });
+      this.#waiting.push(waiter);
+    });
   }
 
   async #execute<T>(work: () => Promise<T>): Promise<T> {

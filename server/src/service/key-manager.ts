@@ -7,6 +7,7 @@ import type { Plan } from '../lifecycle/plan.js';
 import { defaultPolicy, type PolicyContext } from '../lifecycle/policy.js';
 import { planRevocation, planRotation, type RotationMode, type RotationPlan } from '../lifecycle/rotation.js';
 import { nextDuePlan } from '../lifecycle/schedule.js';
+import { CallDeadline } from '../limits/call-deadline.js';
 import type { ConcurrencyLimit } from '../limits/concurrency-limit.js';
 import type { Logger } from '../logging/logger.js';
 import type { ChangeOutcome, KeyStore } from '../store/key-store.js';
@@ -145,7 +146,8 @@ export class KeyManager {
     return this.deps.clock();
   }
 
-  async createKeySet(input: CreateKeySetInput, actor: string): Promise<KeySetView> {
+  /** `deadline`: the caller's; key generation waiting for a slot past it is dropped. */
+  async createKeySet(input: CreateKeySetInput, actor: string, deadline = CallDeadline.none()): Promise<KeySetView> {
     const name = validateKeySetName(input.name);
     const base = defaultPolicy(input.algorithm, input.rsaModulusBits, this.deps.policyContext);
     if (input.policy?.algorithm !== undefined && input.policy.algorithm !== base.algorithm) {
@@ -155,7 +157,7 @@ export class KeyManager {
     const issuer = input.issuer === undefined ? null : validateIssuer(input.issuer);
     const now = this.deps.clock();
     const keySet: KeySetRecord = { id: randomUUID(), name, kidScheme: input.kidScheme, issuer, createdAt: now, policy };
-    const firstKey = await this.#mint(keySet, 'ACTIVE', now);
+    const firstKey = await this.#mint(keySet, 'ACTIVE', now, deadline);
     await this.deps.store.createKeySet(keySet, firstKey, {
       at: now,
       kid: firstKey.kid,
@@ -170,12 +172,19 @@ export class KeyManager {
     return this.view(name);
   }
 
-  async rotate(name: string, mode: RotationMode, reason: string, actor: string): Promise<LifecycleResult<RotationPlan>> {
+  async rotate(
+    name: string,
+    mode: RotationMode,
+    reason: string,
+    actor: string,
+    deadline = CallDeadline.none(),
+  ): Promise<LifecycleResult<RotationPlan>> {
     const why = validateReason(reason);
     const result = await this.#applyPlan(
       name,
       (state, now) => planRotation(factsOf(state.keySet, state.keys), mode, now),
       { actor, reason: why },
+      { deadline },
     );
     this.deps.logger.info({ keySet: name, mode, kid: result.created?.kid, actor }, 'rotation requested');
     return result;
@@ -286,8 +295,9 @@ export class KeyManager {
     name: string,
     decide: (state: KeySetSnapshot, now: Date) => P | undefined,
     context: { actor: string; reason: string | null },
-    options: { asScheduler?: boolean } = {},
+    options: { asScheduler?: boolean; deadline?: CallDeadline } = {},
   ): Promise<LifecycleResult<P>> {
+    const { deadline = CallDeadline.none(), ...changeOptions } = options;
     let minted: KeyRecord | undefined;
     let mustMint = false;
     for (let attempt = 0; attempt < MAX_PLAN_ATTEMPTS; attempt += 1) {
@@ -298,7 +308,7 @@ export class KeyManager {
       // be a moment behind another replica.
       if (preview === undefined) return { plan: undefined, created: undefined, outcome: 'nothing-to-do', view: current };
       if (minted === undefined && (mustMint || needsNewKey(preview))) {
-        minted = await this.#mint(current.keySet, 'PENDING', this.deps.clock());
+        minted = await this.#mint(current.keySet, 'PENDING', this.deps.clock(), deadline);
       }
       let decided: { plan: P | undefined; created: KeyRecord | undefined } = { plan: undefined, created: undefined };
       const outcome = await this.deps.store.change(
@@ -316,7 +326,7 @@ export class KeyManager {
           decided = { plan, created };
           return write;
         },
-        options,
+        changeOptions,
       );
       if (outcome === 'nothing-to-do' && mustMint && minted === undefined) continue;
       // Written, or the locked state differed from memory (another request or replica got there
@@ -327,8 +337,8 @@ export class KeyManager {
     throw new KeywardError('UNAVAILABLE', `key set "${name}" kept changing during the request; try again`);
   }
 
-  #mint(keySet: KeySetRecord, state: 'ACTIVE' | 'PENDING', now: Date): Promise<KeyRecord> {
-    return this.deps.keyGeneration.run(() => mintKey(keySet, state, now, this.deps.masterKeys));
+  #mint(keySet: KeySetRecord, state: 'ACTIVE' | 'PENDING', now: Date, deadline: CallDeadline): Promise<KeyRecord> {
+    return this.deps.keyGeneration.run(() => mintKey(keySet, state, now, this.deps.masterKeys), deadline);
   }
 
   #viewOf(snapshot: KeySetSnapshot): KeySetView {

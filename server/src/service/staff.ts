@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { LoginThrottle } from '../auth/login-throttle.js';
+import { CallDeadline } from '../limits/call-deadline.js';
 import type { ConcurrencyLimit } from '../limits/concurrency-limit.js';
 import { hashPassword, UNKNOWN_USER_HASH, verifyPassword } from '../auth/passwords.js';
-import type { Principal } from '../auth/principal.js';
+import { actorName, type Principal } from '../auth/principal.js';
 import { ROLES, type Role } from '../auth/roles.js';
 import { INTERNAL_KEY_SET, SESSION_ISSUER } from '../auth/session-tokens.js';
 import { invalidArgument, KeywardError } from '../errors.js';
@@ -16,6 +17,8 @@ const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const MIN_PASSWORD = 12;
 const MAX_PASSWORD = 1_024;
 const LOGIN_FAILED = 'invalid username or password';
+/** The actor of a failed login: nobody has proven who they are. */
+const ANONYMOUS = 'anonymous';
 
 export interface StaffDeps {
   readonly store: KeyStore;
@@ -66,25 +69,52 @@ export class Staff {
 
   /**
    * The answer never says whether the username exists: unknown users cost the same password check,
-   * and failures are throttled per username whether it exists or not.
+   * and failures are throttled per username whether it exists or not. Each attempt that reaches a
+   * password check leaves an audit event; attempts refused while locked do not (the lock has one).
    */
-  async login(username: string, password: string): Promise<{ token: string; expiresAt: Date; role: Role }> {
+  async login(
+    username: string,
+    password: string,
+    deadline = CallDeadline.none(),
+  ): Promise<{ token: string; expiresAt: Date; role: Role }> {
     validateUsername(username);
-    const now = this.deps.clock();
-    this.deps.throttle.assertOpen(username, now.getTime());
+    const { throttle, store } = this.deps;
+    const subject = throttle.subjectOf(username);
     const { user, matches } = await this.deps.passwordChecks.run(async () => {
-      const found = await this.deps.store.findUser(username);
+      // Read inside the slot: guesses queued behind the failure that locks the username see the lock.
+      const [failures, found] = await Promise.all([store.findLoginFailures(subject), store.findUser(username)]);
+      throttle.assertOpen(failures, this.deps.clock());
       const checked = await verifyPassword(password.slice(0, MAX_PASSWORD), found?.passwordHash ?? UNKNOWN_USER_HASH);
       return { user: found, matches: checked };
-    });
+    }, deadline);
+
+    const now = this.deps.clock();
     if (user === undefined || !matches || user.disabledAt !== null) {
-      await delay(this.deps.throttle.failed(username, now.getTime()));
+      const why = user === undefined ? 'unknown username' : user.disabledAt !== null ? 'account disabled' : 'wrong password';
+      const failures = await store.recordLoginFailure({
+        subject,
+        next: (previous) => throttle.nextFailures(previous, now),
+        // Only a real username is named: an unknown one may be a password typed in the wrong field.
+        event: (after) => this.#event('user.login_failed', ANONYMOUS, why, {
+          username: user === undefined ? null : username,
+          failures: after.count,
+          lockedUntil: after.lockedUntil,
+        }),
+        forgetBefore: throttle.forgetBefore(now),
+      });
+      await delay(throttle.delayMs(failures));
       throw new KeywardError('UNAUTHENTICATED', LOGIN_FAILED);
     }
-    this.deps.throttle.succeeded(username);
+    // A caller that has gone would never receive the token: start no session for it.
+    deadline.assertWaiting();
     const sessionId = randomUUID();
     const expiresAt = addSeconds(now, this.deps.sessionTtlSeconds);
-    await this.deps.store.createSession({ id: sessionId, userId: user.id, createdAt: now, expiresAt });
+    const actor = `user:${user.username}`;
+    await store.startSession(
+      { id: sessionId, userId: user.id, createdAt: now, expiresAt },
+      subject,
+      this.#event('user.logged_in', actor, null, { username, sessionId, expiresAt }),
+    );
     const claims = {
       iss: SESSION_ISSUER,
       sub: user.id,
@@ -102,7 +132,10 @@ export class Staff {
     if (principal.kind !== 'user') {
       throw new KeywardError('FAILED_PRECONDITION', 'Logout ends a login session; revoke an API token with RevokeApiToken');
     }
-    await this.deps.store.revokeSession(principal.id, this.deps.clock());
+    await this.deps.store.revokeSession(
+      principal.id,
+      this.#event('user.logged_out', actorName(principal), null, { username: principal.name, sessionId: principal.id }),
+    );
     await this.deps.reload();
   }
 

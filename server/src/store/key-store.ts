@@ -3,6 +3,7 @@
 import type { SealedKey } from '../crypto/envelope.js';
 import type { KeySetPolicy } from '../lifecycle/policy.js';
 import type { KeyState } from '../lifecycle/states.js';
+import type { LoginFailures } from '../auth/login-throttle.js';
 import type { Role } from '../auth/roles.js';
 import type {
   ActiveSession,
@@ -73,6 +74,21 @@ export interface ReadinessCounts {
   readonly holdingKey: number;
 }
 
+export interface SessionStart {
+  readonly id: string;
+  readonly userId: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+}
+
+export interface LoginFailureWrite {
+  readonly subject: Buffer;
+  /** The record after this failure, from the one stored (read under the lock). */
+  readonly next: (previous: LoginFailures | undefined) => LoginFailures;
+  readonly event: (failures: LoginFailures) => KeyEventInput;
+  readonly forgetBefore: Date;
+}
+
 export interface KeyStore {
   listKeySets(): Promise<KeySetSnapshot[]>;
   findKeySet(name: string): Promise<KeySetSnapshot | undefined>;
@@ -128,8 +144,17 @@ export interface KeyStore {
     change: { readonly role?: Role; readonly disabledAt?: Date },
     event: KeyEventInput,
   ): Promise<UserRecord | undefined>;
-  createSession(session: { id: string; userId: string; createdAt: Date; expiresAt: Date }): Promise<void>;
-  revokeSession(id: string, at: Date): Promise<void>;
+  /** A login: the new session, its audit event, and the username's failures forgotten. */
+  startSession(session: SessionStart, loginSubject: Buffer, event: KeyEventInput): Promise<void>;
+  revokeSession(id: string, event: KeyEventInput): Promise<void>;
+
+  /** The recent failed logins kept under a username's throttle subject. */
+  findLoginFailures(subject: Buffer): Promise<LoginFailures | undefined>;
+  /**
+   * Records a failed login under a row lock, so that concurrent failures on every replica all
+   * count, with its audit event; deletes records whose last failure is before `forgetBefore`.
+   */
+  recordLoginFailure(failure: LoginFailureWrite): Promise<LoginFailures>;
   listActiveSessions(now: Date): Promise<ActiveSession[]>;
 
   /** Ids (fingerprints) of the master keys this database's keys are sealed under. */

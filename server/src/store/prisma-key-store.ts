@@ -11,7 +11,9 @@ import type {
   EventFilter,
   KeySetWrite,
   KeyStore,
+  LoginFailureWrite,
   ReadinessCounts,
+  SessionStart,
   SignatureUsage,
   StateChange,
 } from './key-store.js';
@@ -24,6 +26,7 @@ import {
   toEventRecord,
   toSnapshot,
 } from './rows.js';
+import type { LoginFailures } from '../auth/login-throttle.js';
 import type { Role } from '../auth/roles.js';
 import type {
   ActiveSession,
@@ -309,20 +312,52 @@ export class PrismaKeyStore implements KeyStore {
     );
   }
 
-  async createSession(session: { id: string; userId: string; createdAt: Date; expiresAt: Date }): Promise<void> {
+  async startSession(session: SessionStart, loginSubject: Buffer, event: KeyEventInput): Promise<void> {
     await this.#run(() =>
       this.#prisma.$transaction(async (tx) => {
         await tx.session.create({ data: session });
+        await tx.loginFailure.deleteMany({ where: { subject: new Uint8Array(loginSubject) } });
+        await tx.keyEvent.create({ data: eventRowData(null, event) });
         await notifyTokens(tx);
       }),
     );
   }
 
-  async revokeSession(id: string, at: Date): Promise<void> {
+  async revokeSession(id: string, event: KeyEventInput): Promise<void> {
     await this.#run(() =>
       this.#prisma.$transaction(async (tx) => {
-        await tx.session.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at } });
+        const revoked = await tx.session.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: event.at } });
+        if (revoked.count === 0) return;
+        await tx.keyEvent.create({ data: eventRowData(null, event) });
         await notifyTokens(tx);
+      }),
+    );
+  }
+
+  async findLoginFailures(subject: Buffer): Promise<LoginFailures | undefined> {
+    const row = await this.#run(() => this.#prisma.loginFailure.findUnique({ where: { subject: new Uint8Array(subject) } }));
+    return row === null ? undefined : toLoginFailures(row);
+  }
+
+  async recordLoginFailure(failure: LoginFailureWrite): Promise<LoginFailures> {
+    const subject = new Uint8Array(failure.subject);
+    return this.#run(() =>
+      this.#prisma.$transaction(async (tx) => {
+        await tx.loginFailure.deleteMany({ where: { lastFailureAt: { lt: failure.forgetBefore } } });
+        // The first failure of a username has no row to lock: two replicas inserting it at once
+        // must both end up counting on the one row.
+        await tx.$executeRaw`
+          INSERT INTO login_failures (subject, count, last_failure_at) VALUES (${subject}, 0, to_timestamp(0))
+          ON CONFLICT (subject) DO NOTHING`;
+        const [locked] = await tx.$queryRaw<{ count: number; lastFailureAt: Date; lockedUntil: Date | null }[]>`
+          SELECT count, last_failure_at AS "lastFailureAt", locked_until AS "lockedUntil"
+          FROM login_failures WHERE subject = ${subject} FOR UPDATE`;
+        // count 0: the row was inserted just now, in this transaction or a concurrent one.
+        const previous = locked === undefined || locked.count === 0 ? undefined : toLoginFailures(locked);
+        const next = failure.next(previous);
+        await tx.loginFailure.update({ where: { subject }, data: { ...next } });
+        await tx.keyEvent.create({ data: eventRowData(null, failure.event(next)) });
+        return next;
       }),
     );
   }
@@ -367,6 +402,10 @@ export class PrismaKeyStore implements KeyStore {
       throw translateDatabaseError(error, onConflict);
     }
   }
+}
+
+function toLoginFailures(row: { count: number; lastFailureAt: Date; lockedUntil: Date | null }): LoginFailures {
+  return { count: row.count, lastFailureAt: row.lastFailureAt, lockedUntil: row.lockedUntil };
 }
 
 function toUserRecord(row: { id: string; username: string; passwordHash: string; role: string; createdAt: Date; createdBy: string | null; disabledAt: Date | null }): UserRecord {

@@ -1,5 +1,6 @@
 import type { CreateKeySetRequest, CreateKeySetResponse } from '@keyward/proto/keyward/v1';
 import { actorName, type Principal } from '../../auth/principal.js';
+import type { CallDeadline } from '../../limits/call-deadline.js';
 import type { KeyManager } from '../../service/key-manager.js';
 import { kidSchemeFromWire, policyPatchFromWire, toWireKey, toWireKeySet } from '../messages.js';
 
@@ -8,6 +9,7 @@ export async function createKeySet(
   publicUrl: string,
   request: CreateKeySetRequest,
   principal: Principal,
+  deadline: CallDeadline,
 ): Promise<CreateKeySetResponse> {
   const view = await manager.createKeySet(
     {
@@ -19,6 +21,7 @@ export async function createKeySet(
       policy: policyPatchFromWire(request.policy),
     },
     actorName(principal),
+    deadline,
   );
   const active = view.keys.find((key) => key.kid === view.signer?.kid);
   return { keySet: toWireKeySet(view, publicUrl), activeKey: active === undefined ? undefined : toWireKey(active) };

@@ -1,6 +1,7 @@
 import { RotationMode, type RotateRequest, type RotateResponse } from '@keyward/proto/keyward/v1';
 import { actorName, type Principal } from '../../auth/principal.js';
 import { KeywardError } from '../../errors.js';
+import type { CallDeadline } from '../../limits/call-deadline.js';
 import { addSeconds } from '../../lifecycle/facts.js';
 import type { KeyManager } from '../../service/key-manager.js';
 import { validateKeySetName } from '../../service/names.js';
@@ -8,10 +9,16 @@ import { pendingKeyOf } from '../../service/pending-key.js';
 import { toWireKey } from '../messages.js';
 import { unseenKeyWarning } from '../unseen-key-warning.js';
 
-export async function rotate(manager: KeyManager, request: RotateRequest, principal: Principal): Promise<RotateResponse> {
+export async function rotate(
+  manager: KeyManager,
+  request: RotateRequest,
+  principal: Principal,
+  deadline: CallDeadline,
+): Promise<RotateResponse> {
   const keySet = validateKeySetName(request.keySet, 'key_set');
   const immediate = request.mode === RotationMode.ROTATION_MODE_IMMEDIATE;
-  const result = await manager.rotate(keySet, immediate ? 'IMMEDIATE' : 'SCHEDULED', request.reason, actorName(principal));
+  const mode = immediate ? 'IMMEDIATE' : 'SCHEDULED';
+  const result = await manager.rotate(keySet, mode, request.reason, actorName(principal), deadline);
   const { view } = result;
 
   if (immediate) {

@@ -15,6 +15,7 @@ import {
 } from '@keyward/proto/keyward/v1';
 import { actorName, type Principal } from '../../auth/principal.js';
 import type { Role } from '../../auth/roles.js';
+import type { CallDeadline } from '../../limits/call-deadline.js';
 import { parseRole, type Staff } from '../../service/staff.js';
 import type { UserRecord } from '../../store/records.js';
 
@@ -55,8 +56,8 @@ export async function disableUser(staff: Staff, request: DisableUserRequest, pri
   return { user: toWireUser(await staff.disable(request.username, actorName(principal))) };
 }
 
-export async function login(staff: Staff, request: LoginRequest): Promise<LoginResponse> {
-  const session = await staff.login(request.username, request.password);
+export async function login(staff: Staff, request: LoginRequest, deadline: CallDeadline): Promise<LoginResponse> {
+  const session = await staff.login(request.username, request.password, deadline);
   return { sessionToken: session.token, expiresAt: session.expiresAt, role: WIRE_ROLES[session.role] };
 }
 
