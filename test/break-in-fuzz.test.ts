@@ -176,10 +176,10 @@ function isValidName(name: string): boolean {
   return /^[a-z0-9][a-z0-9_-]{0,63}$/.test(name);
 }
 
-/** Whole seconds in this band pass validation but overflow the database's int4 columns (once a bug; see its regression test). */
+/** Whole seconds in this band once passed validation and overflowed the int4 columns (see its regression test). */
 const INT4_OVERFLOW_MIN = 2n ** 31n;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-/** A token ttl in this band makes `expires_at` an Invalid Date (once a bug; see its regression test). */
+/** A token ttl in this band once made `expires_at` an Invalid Date (see its regression test). */
 const TTL_OVERFLOW_MIN = 8_600_000_000_000n;
 
 const INT64_MIN = -(2n ** 63n);
@@ -419,13 +419,10 @@ describe('(1) Sign with arbitrary claims and typ', () => {
   );
 
   it(
-    // Once a bug: claims nested deeper than V8's JSON.stringify recursion limit (~4,000 levels in
-    // 64 KiB, e.g. `{"a":[[[…]]]}` 6,000 deep = 12 KB) pass JSON.parse and the registered-claim
-    // checks, then JSON.stringify(record) in prepareClaims (server/src/service/claims.ts:59)
-    // throws RangeError "Maximum call stack size exceeded": the caller gets INTERNAL and the
-    // service logs an error for every such request. Fix: bound the nesting depth of claims_json
-    // (e.g. refuse more than 64 levels with INVALID_ARGUMENT "claims_json: nested too deeply")
-    // before re-serializing, or catch the RangeError there and turn it into that INVALID_ARGUMENT.
+    // Once a bug: claims nested deeper than V8's JSON.stringify recursion limit (~4,000 levels fit
+    // in 64 KiB) passed JSON.parse and the registered-claim checks, then made re-serializing them
+    // throw RangeError: INTERNAL, and an error logged per request. Fixed: prepareClaims refuses
+    // more than MAX_CLAIMS_DEPTH (64) levels with INVALID_ARGUMENT.
     'refuses claims nested thousands of levels deep with INVALID_ARGUMENT (not INTERNAL)',
     async () => {
       await regression(() =>
@@ -502,8 +499,9 @@ describe('(2) key-set names', () => {
   it(
     `answers ${RUNS} arbitrary names in CreateKeySet, GetKeySet, Sign and GetJWKS without breaking`,
     async () => {
-      // Long names with a token that lacks the scope are left to the regression test in (5): the
-      // refusal echoes the name, and a long enough echo wedges the whole gRPC server.
+      // Long names with a token that lacks the scope are left to the regression test in (5), which
+      // runs on a service of its own: the refusal quotes the name, and a long echo once wedged the
+      // whole gRPC server.
       const arbitrary = nameCase.filter((value) => !(value.scoped && value.name.length > MAX_ECHOED_NAME));
       const passed = await fuzz(arbitrary, async (value) => {
         const outcome = await callWithName(value);
@@ -598,7 +596,7 @@ function encodable(policy: KeySetPolicy | undefined): boolean {
   }
 }
 
-/** Whole seconds the service accepts but cannot store (once a bug; regression test below). */
+/** Whole seconds the service once accepted but could not store (regression test below). */
 function overflowsInt4(policy: KeySetPolicy | undefined): boolean {
   return durationsOf(policy).some((value) => inBand(wireSeconds(value.seconds), INT4_OVERFLOW_MIN, MAX_SAFE));
 }
@@ -651,15 +649,9 @@ describe('(3) policy values', () => {
   });
 
   it(
-    // Once a bug: durations of 2^31 s (~68 years) or more pass validation — wholeSeconds()
-    // (server/src/service/policy-patch.ts:49-55) and policyProblems() only require a safe integer —
-    // but every policy column is a PostgreSQL int4 (prisma/schema.prisma: rotation_period_seconds …
-    // activation_max_delay_seconds), so the write fails with "Value out of range for the type" and
-    // translateDatabaseError turns it into INTERNAL (logged at error level). UpdateKeySetPolicy
-    // {retention_period: 2147483648s} is enough; CreateKeySet with such a policy fails the same way.
-    // Fix: give the durations an upper bound of 2,147,483,647 s in wholeSeconds/policyProblems
-    // (INVALID_ARGUMENT "policy.retention_period: at most 2147483647 seconds"), or migrate the
-    // columns to bigint.
+    // Once a bug: durations of 2^31 s (~68 years) or more passed validation but overflowed the
+    // int4 policy columns: the write failed and the caller got INTERNAL (logged as an error).
+    // Fixed: wholeSeconds (service/policy-patch.ts) bounds every duration at MAX_PERIOD_SECONDS.
     'refuses policy durations too long to store with INVALID_ARGUMENT (not INTERNAL)',
     async () => {
       const field = fc.constantFrom('rotationPeriod', 'gracePeriod', 'retentionPeriod', 'activationReadiness.maxDelay');
@@ -699,13 +691,10 @@ describe('(3) policy values', () => {
   );
 
   it(
-    // Once a bug: a reason holding U+0000 passes validateReason (server/src/service/request-values.ts:34-40,
-    // which only bounds the length) and reaches PostgreSQL, whose text columns cannot hold NUL: the
-    // key_events insert (server/src/store/prisma-key-store.ts:120) fails with 22021 "invalid byte
-    // sequence for encoding UTF8: 0x00" and the caller gets INTERNAL (logged at error level). Found by
-    // the property above, shrunk to UpdateKeySetPolicy {key_set: "fz-policy-0", reason: "\u0000"}.
-    // Fix: refuse NUL (and other C0 controls but tab/newline) in validateReason with INVALID_ARGUMENT
-    // "reason: must not contain control characters".
+    // Once a bug: a reason holding U+0000 reached PostgreSQL, whose text columns cannot hold NUL:
+    // the key_events insert failed and the caller got INTERNAL. Found by the property above,
+    // shrunk to UpdateKeySetPolicy {key_set: "fz-policy-0", reason: "\u0000"}. Fixed:
+    // validateReason refuses control characters ("reason: must not contain control characters").
     'refuses a reason holding U+0000 with INVALID_ARGUMENT (not INTERNAL)',
     async () => {
       await regression(() =>
@@ -787,11 +776,9 @@ describe('(4) token grants', () => {
   );
 
   it(
-    // Once a bug: CreateApiToken checks only ttl >= 1 (server/src/service/api-tokens.ts:35), so a
-    // ttl of about 8.64e12 s or more (any safe integer above ~273,000 years) makes
-    // addSeconds(now, ttl) an Invalid Date; Prisma refuses `expires_at: Invalid Date` and the caller
-    // gets INTERNAL (logged at error level). Fix: bound ttl in ApiTokens.create (e.g. at most
-    // 100 years, INVALID_ARGUMENT "ttl: must be at most …"), as wholeSeconds bounds its input.
+    // Once a bug: CreateApiToken checked only ttl >= 1, so a ttl of ~8.64e12 s or more made
+    // expires_at an Invalid Date and the caller got INTERNAL. Fixed: ApiTokens.create bounds the
+    // ttl at MAX_TOKEN_TTL_SECONDS (ten years).
     'refuses a token ttl beyond any representable date with INVALID_ARGUMENT (not INTERNAL)',
     async () => {
       await regression(() =>
@@ -833,10 +820,10 @@ async function within<T>(ms: number, promise: Promise<T>): Promise<T | 'no answe
 }
 
 describe('(5) the same bugs through other fields', () => {
-  // Fix for every NUL case below: refuse U+0000 with INVALID_ARGUMENT before it reaches PostgreSQL.
+  // Every NUL case below is now refused with INVALID_ARGUMENT before it reaches PostgreSQL.
   it(
-    // Once a bug: Rotate {reason: "a\u0000b"} → INTERNAL (the key_events insert fails on NUL, as for
-    // UpdateKeySetPolicy in (3); validateReason, server/src/service/request-values.ts:34).
+    // Once a bug: Rotate {reason: "a\u0000b"} → INTERNAL (the key_events insert failed on NUL, as
+    // for UpdateKeySetPolicy in (3)); validateReason now refuses it.
     'Rotate refuses a reason holding U+0000 with INVALID_ARGUMENT (not INTERNAL)',
     async () => {
       await regression(async () => {
@@ -847,8 +834,8 @@ describe('(5) the same bugs through other fields', () => {
   );
 
   it(
-    // Once a bug: RevokeKey {reason: "compromised\u0000"} → INTERNAL, and the key stays published
-    // (same cause: validateReason lets NUL through to the key_events insert).
+    // Once a bug: RevokeKey {reason: "compromised\u0000"} → INTERNAL, and the key stayed published
+    // (same cause, same fix).
     'RevokeKey refuses a reason holding U+0000 with INVALID_ARGUMENT (not INTERNAL)',
     async () => {
       await regression(async () => {
@@ -862,8 +849,8 @@ describe('(5) the same bugs through other fields', () => {
   );
 
   it(
-    // Once a bug: RevokeApiToken {reason: "\u0000"} → INTERNAL, and the token stays valid
-    // (server/src/service/api-tokens.ts:68 uses the same validateReason).
+    // Once a bug: RevokeApiToken {reason: "\u0000"} → INTERNAL, and the token stayed valid (same
+    // cause, same fix).
     'RevokeApiToken refuses a reason holding U+0000 with INVALID_ARGUMENT (not INTERNAL)',
     async () => {
       await regression(async () => {
@@ -875,11 +862,9 @@ describe('(5) the same bugs through other fields', () => {
   );
 
   it(
-    // Once a bug: CreateKeySet {issuer: "https://issuer.example/\u0000"} → INTERNAL. validateIssuer
-    // (server/src/service/request-values.ts:9-26) checks `new URL(issuer)` but returns the raw string,
-    // which the URL parser had percent-encoded (NUL in the path) or stripped (leading C0 controls),
-    // so NUL reaches the key_sets insert. Better: refuse any issuer whose
-    // `new URL(issuer).href` differs from it.
+    // Once a bug: CreateKeySet {issuer: "https://issuer.example/\u0000"} → INTERNAL: validateIssuer
+    // checked `new URL(issuer)` but kept the raw string, so NUL reached the key_sets insert. Fixed:
+    // validateIssuer refuses an issuer unless it is exactly its own parsed `href`.
     'CreateKeySet refuses an issuer holding U+0000 with INVALID_ARGUMENT (not INTERNAL)',
     async () => {
       await regression(async () => {
@@ -892,10 +877,9 @@ describe('(5) the same bugs through other fields', () => {
   );
 
   it(
-    // Once a bug: the same validateIssuer gap without an error: "https://issuer.exa\tmple/x" parses
-    // (the URL parser drops tabs and newlines), so the key set is created and its discovery document
-    // publishes an `issuer` holding a TAB — not a URL any relying party can match. Fix: as above,
-    // refuse an issuer unless `new URL(issuer).href === issuer` (or store and publish href).
+    // Once a bug: the same gap without an error: "https://issuer.exa\tmple/x" parsed (the URL parser
+    // drops tabs and newlines), and the discovery document published an `issuer` holding a TAB.
+    // Fixed as above.
     'never publishes an issuer holding control characters',
     async () => {
       await regression(async () => {
@@ -913,10 +897,9 @@ describe('(5) the same bugs through other fields', () => {
   );
 
   it(
-    // Once a bug: ListEvents {key_set: "fz-sign", kid: "a\u0000"} → INTERNAL: the kid filter goes
-    // unchecked into the query (server/src/grpc/handlers/list-events.ts:19), and PostgreSQL refuses
-    // NUL in a text parameter. Only SCOPE_READ is needed. Fix: validate `kid` (base64url, at most 86
-    // characters) and refuse anything else with INVALID_ARGUMENT "kid: …".
+    // Once a bug: ListEvents {key_set: "fz-sign", kid: "a\u0000"} → INTERNAL: the kid filter went
+    // unchecked into the query, and PostgreSQL refuses NUL in a text parameter (SCOPE_READ was
+    // enough). Fixed: validateKid refuses anything but a base64url key id.
     'ListEvents refuses a kid filter holding U+0000 with INVALID_ARGUMENT (not INTERNAL)',
     async () => {
       await regression(async () => {
@@ -927,19 +910,12 @@ describe('(5) the same bugs through other fields', () => {
   );
 
   it(
-    // Once a bug (denial of service): refusals echo caller text without bound, and a status message
-    // whose grpc-message trailer exceeds what HTTP/2 lets a header block carry (64 KiB after HPACK)
-    // wedges @grpc/grpc-js 1.14.7's server: the call never completes and from then on the gRPC
-    // server answers nobody — not the other connections, not new ones (the HTTP gateway still
-    // does), until the process restarts. Any token reaches it: a sign-only token asking GetKeySet
-    // for a 200,000-character name gets PERMISSION_DENIED 'this token has no read scope on key set
-    // "<the whole name>"' (server/src/auth/permissions.ts:77, authorize runs before the name is
-    // validated). ~10,000 CJK characters suffice (percent-encoding triples them). Other echoes of
-    // the same kind: resolveKeyParams' 'unsupported algorithm "<…>"' (server/src/crypto/algorithms.ts:89,
-    // UpdateKeySetPolicy/CreateKeySet) and RevokeKey's 'key <kid> does not exist'
-    // (server/src/service/key-manager.ts:174). Fix: cap every status message in toServiceError
-    // (server/src/grpc/status.ts:30-33, e.g. at 1 KiB), and quote caller text shortened in messages
-    // (or validate names before authorizing them).
+    // Once a bug (denial of service): refusals echoed caller text without bound, and a status
+    // message whose grpc-message trailer exceeds what HTTP/2 lets a header block carry (64 KiB
+    // after HPACK) wedged @grpc/grpc-js 1.14.7's server for good: that call never completed and the
+    // gRPC server answered nobody else until a restart. Any token could do it, e.g. a sign-only
+    // token asking GetKeySet for a 200,000-character name (PERMISSION_DENIED quoted the whole
+    // name). Fixed: toServiceError caps every status message at 1 KiB.
     // Run against a service of its own: the bug takes the gRPC server down for good.
     'answers a sign-only token asking for a 200,000-character key set, and keeps serving',
     async () => {

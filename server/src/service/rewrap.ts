@@ -39,6 +39,8 @@ export async function rewrapKeys(
       if (written) rewrapped += 1;
     }
   }
+  // Counted afresh rather than from the pass above: a replica not yet given the newest master key
+  // may have sealed new keys under an older one meanwhile, and those remain to be done.
   const remaining = (await store.listKeySets())
     .flatMap((snapshot) => snapshot.keys)
     .filter((key) => key.sealed !== null && key.sealed.masterKeyId !== target).length;

@@ -35,22 +35,20 @@ export function policy(overrides: Partial<KeySetPolicy> = {}): KeySetPolicy {
   return { ...POLICY, ...overrides };
 }
 
+/** The timestamps of a key nothing has happened to since its creation. */
+export const UNTOUCHED_KEY = {
+  activatedAt: null,
+  retiredAt: null,
+  expiredAt: null,
+  revokedAt: null,
+  destroyedAt: null,
+  lastSignedAt: null,
+  latestTokenExpiry: null,
+} as const satisfies Partial<KeyFacts>;
+
 /** A sig key with no timestamps but createdAt (T0) unless given. */
 export function key(kid: string, state: KeyFacts['state'], fields: Partial<Omit<KeyFacts, 'kid' | 'state'>> = {}): KeyFacts {
-  return {
-    kid,
-    use: 'sig',
-    state,
-    createdAt: T0,
-    activatedAt: null,
-    retiredAt: null,
-    expiredAt: null,
-    revokedAt: null,
-    destroyedAt: null,
-    lastSignedAt: null,
-    latestTokenExpiry: null,
-    ...fields,
-  };
+  return { kid, use: 'sig', state, createdAt: T0, ...UNTOUCHED_KEY, ...fields };
 }
 
 export function keySet(keys: readonly KeyFacts[], overrides: Partial<KeySetPolicy> = {}): KeySetFacts {

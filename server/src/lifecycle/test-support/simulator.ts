@@ -9,6 +9,7 @@ import type { KeySetPolicy } from '../policy.js';
 import { nextDuePlan, type DuePlan } from '../schedule.js';
 import type { KeyState, KeyUse } from '../states.js';
 import { isAllowedTransition } from '../transitions.js';
+import { UNTOUCHED_KEY } from './fixtures.js';
 
 /** Who applied a plan: the scheduler, or one of the requests that change keys at once. */
 export type PlanOrigin = 'seed' | 'scheduler' | 'rotation:SCHEDULED' | 'rotation:IMMEDIATE' | 'revocation';
@@ -119,13 +120,7 @@ export class KeySetSimulator {
   addKey(fields: Partial<KeyFacts> & { readonly use: KeyUse; readonly state: KeyState; readonly createdAt: Date }): SimKey {
     const key: Mutable<SimKey> = {
       kid: fields.kid ?? this.freshKid(),
-      activatedAt: null,
-      retiredAt: null,
-      expiredAt: null,
-      revokedAt: null,
-      destroyedAt: null,
-      lastSignedAt: null,
-      latestTokenExpiry: null,
+      ...UNTOUCHED_KEY,
       ...fields,
       holdsMaterial: fields.state !== 'DESTROYED',
       activatedBy: fields.state === 'ACTIVE' ? 'seed' : null,
@@ -216,13 +211,8 @@ export class KeySetSimulator {
         use: 'sig',
         state: change.state,
         createdAt: change.at,
+        ...UNTOUCHED_KEY,
         activatedAt: change.state === 'ACTIVE' ? change.at : null,
-        retiredAt: null,
-        expiredAt: null,
-        revokedAt: null,
-        destroyedAt: null,
-        lastSignedAt: null,
-        latestTokenExpiry: null,
         holdsMaterial: true,
         activatedBy: change.state === 'ACTIVE' ? origin : null,
         policyAtActivation: change.state === 'ACTIVE' ? this.currentPolicy : null,
