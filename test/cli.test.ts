@@ -5,6 +5,7 @@
 import { Server, ServerCredentials, status, type Metadata, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { KeyServiceService, type WhoAmIRequest, type WhoAmIResponse } from '@keyward/proto/keyward/v1';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,14 @@ interface Run {
   readonly stderr: string;
 }
 
+/** Staff passwords (with spaces, which are part of a password), and a wrong one: none is ever printed. */
+const PASSWORDS = {
+  alice: `alice ${randomBytes(12).toString('base64url')}`,
+  carol: `carol ${randomBytes(12).toString('base64url')}`,
+  dave: `dave ${randomBytes(12).toString('base64url')}`,
+  wrong: `wrong ${randomBytes(12).toString('base64url')}`,
+};
+
 /** Every run of this file, to check at the end that no token ever reached an output. */
 const runs: Run[] = [];
 
@@ -38,6 +47,8 @@ interface RunOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The token this run uses some other way (e.g. a token file), for the final check. */
   readonly usesToken?: string;
+  /** Piped to standard input (default: nothing, the input ends at once). */
+  readonly stdin?: string;
 }
 
 function keyward(args: readonly string[], options: RunOptions = {}): Promise<Run> {
@@ -49,7 +60,10 @@ function keyward(args: readonly string[], options: RunOptions = {}): Promise<Run
     ...(token === null ? {} : { KEYWARD_TOKEN: token }),
     ...options.env,
   };
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // A command that fails before reading its standard input closes the pipe: not the test's concern.
+  child.stdin.on('error', () => {});
+  child.stdin.end(options.stdin);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -70,6 +84,24 @@ async function ok(args: readonly string[], options: RunOptions = {}): Promise<Ru
   expect(run.code, `keyward ${args.join(' ')}: ${run.stderr}`).toBe(0);
   return run;
 }
+
+/** A run the service refuses: exit 1, nothing on standard output, one `keyward: <STATUS>: ...` line. */
+async function refused(args: readonly string[], options: RunOptions, statusName: string): Promise<Run> {
+  const run = await keyward(args, options);
+  expect(run.code, `keyward ${args.join(' ')}: ${run.stderr}`).toBe(1);
+  expect(run.stdout).toBe('');
+  expect(run.stderr).toMatch(new RegExp(`^keyward: ${statusName}: [^\n]+\n$`));
+  return run;
+}
+
+/** `keyward login` with the user's password piped in and no token at all: the session token. */
+async function login(username: keyof typeof PASSWORDS): Promise<string> {
+  const run = await ok(['login', username, '--password-stdin'], { token: null, stdin: `${PASSWORDS[username]}\n` });
+  expect(run.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+  return run.stdout.trimEnd();
+}
+
+const LOGIN_FAILED = 'keyward: UNAUTHENTICATED: invalid username or password\n';
 
 async function activeKid(keySet: string): Promise<string> {
   const run = await ok(['key-sets', 'get', keySet, '--json']);
@@ -161,7 +193,8 @@ describe('keyward (the admin command)', () => {
     expect(events.stdout).toMatch(new RegExp(` key\\.retired +payments +${rotation.before} +token:\\S+ +cli rotation test$`, 'm'));
     expect(events.stdout).toMatch(new RegExp(` key\\.activated +payments +${rotation.after} +token:\\S+ +cli rotation test$`, 'm'));
 
-    const json = JSON.parse((await ok(['events', '--kid', rotation.after, '--json'])).stdout) as {
+    // A kid (base64url) may start with "-": given with "=", it cannot be taken for an option.
+    const json = JSON.parse((await ok(['events', `--kid=${rotation.after}`, '--json'])).stdout) as {
       events: { type: string; reason?: string; keySet: string; kid: string }[];
     };
     expect(json.events).toContainEqual(
@@ -213,6 +246,124 @@ describe('keyward (the admin command)', () => {
     expect(whoami.principal).toBe('token:reader');
   });
 
+  it('users create takes the password on standard input; users list shows the account, never a password', async () => {
+    const created = await ok(['users', 'create', 'alice', '--role', 'operator', '--password-stdin'], { stdin: `${PASSWORDS.alice}\n` });
+    expect(field(created.stdout, 'username')).toBe('alice');
+    expect(field(created.stdout, 'role')).toBe('operator');
+    expect(field(created.stdout, 'status')).toBe('active');
+    expect(field(created.stdout, 'created by')).toMatch(/^token:\S+$/);
+    expect(field(created.stdout, 'disabled')).toBeUndefined();
+
+    const table = await ok(['users', 'list']);
+    const [header, ...rows] = table.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^USERNAME +ROLE +STATUS +CREATED +CREATED BY +DISABLED$/);
+    expect(rows).toContainEqual(expect.stringMatching(/^alice +operator +active +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z +token:\S+ +-$/));
+
+    const json = JSON.parse((await ok(['users', 'list', '--json'])).stdout) as { users: Record<string, unknown>[] };
+    const alice = json.users.find((user) => user.username === 'alice');
+    expect(alice).toMatchObject({ role: 'ROLE_OPERATOR', createdBy: expect.stringMatching(/^token:/) });
+    expect(Object.keys(alice!).sort()).toEqual(['createdAt', 'createdBy', 'role', 'username']);
+  });
+
+  it('users create refuses an empty standard input, an unknown role and a short password', async () => {
+    for (const stdin of ['', '\n']) {
+      const empty = await keyward(['users', 'create', 'bob', '--role', 'viewer', '--password-stdin'], { stdin });
+      expect(empty.code).toBe(1);
+      expect(empty.stderr).toMatch(/^keyward: --password-stdin: standard input is empty; pipe the password in [^\n]+\n$/);
+    }
+    const role = await keyward(['users', 'create', 'bob', '--role', 'root', '--password-stdin'], { stdin: PASSWORDS.alice });
+    expect(role.code).toBe(2);
+    expect(role.stderr).toBe(
+      'keyward: --role must be one of viewer, operator, admin, got "root"\n' +
+        'usage: keyward users create <username> --role <viewer|operator|admin> --password-stdin\n',
+    );
+    const short = await refused(['users', 'create', 'bob', '--role', 'viewer', '--password-stdin'], { stdin: 'tooshort\n' }, 'INVALID_ARGUMENT');
+    expect(short.stderr).toMatch(/password/);
+    const list = await ok(['users', 'list']);
+    expect(list.stdout).not.toMatch(/^bob /m);
+  });
+
+  it('login needs no token and prints only the session token, which then works as KEYWARD_TOKEN', async () => {
+    const run = await ok(['login', 'alice', '--password-stdin'], { token: null, stdin: PASSWORDS.alice });
+    expect(run.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    expect(run.stderr).toMatch(/^logged in as alice \(operator\) until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\n$/);
+    const session = run.stdout.trimEnd();
+
+    const whoami = await ok(['whoami'], { token: session });
+    expect(field(whoami.stdout, 'principal')).toBe('user:alice');
+    expect(field(whoami.stdout, 'grants')).toBe('*:read,operate');
+    expect((await ok(['key-sets', 'list'], { token: session })).stdout).toMatch(/^payments +ES256 /m);
+
+    // An operator reads and operates, and nothing else.
+    await refused(['tokens', 'create', 'by-alice', '--grant', 'payments:sign'], { token: session }, 'PERMISSION_DENIED');
+    await refused(['users', 'list'], { token: session }, 'PERMISSION_DENIED');
+
+    const json = JSON.parse((await ok(['login', 'alice', '--password-stdin', '--json'], { token: null, stdin: PASSWORDS.alice })).stdout) as {
+      sessionToken: string;
+      role: string;
+      expiresAt: string;
+    };
+    expect(json.role).toBe('ROLE_OPERATOR');
+    expect(Date.parse(json.expiresAt)).toBeGreaterThan(Date.now());
+    expect(json.sessionToken).not.toBe(session);
+    expect(field((await ok(['whoami'], { token: json.sessionToken })).stdout, 'principal')).toBe('user:alice');
+  });
+
+  it('a wrong password or an unknown user is one UNAUTHENTICATED line, the same for both, with no password in it', async () => {
+    await ok(['users', 'create', 'carol', '--role', 'viewer', '--password-stdin'], { stdin: PASSWORDS.carol });
+    for (const username of ['carol', 'nobody']) {
+      const run = await keyward(['login', username, '--password-stdin'], { token: null, stdin: `${PASSWORDS.wrong}\n` });
+      expect(run).toMatchObject({ code: 1, stdout: '', stderr: LOGIN_FAILED });
+    }
+  });
+
+  it('users set-role and users disable end the user\'s sessions; a disabled user cannot log in', async () => {
+    await ok(['users', 'create', 'dave', '--role', 'viewer', '--password-stdin'], { stdin: PASSWORDS.dave });
+    const asViewer = await login('dave');
+    expect(field((await ok(['whoami'], { token: asViewer })).stdout, 'grants')).toBe('*:read');
+    await refused(['rotate', 'payments', '--reason', 'viewer tries'], { token: asViewer }, 'PERMISSION_DENIED');
+
+    const promoted = await ok(['users', 'set-role', 'dave', '--role', 'ADMIN']);
+    expect(field(promoted.stdout, 'role')).toBe('admin');
+    expect(field(promoted.stdout, 'sessions')).toBe('ended: the next login has the new role');
+    await refused(['whoami'], { token: asViewer }, 'UNAUTHENTICATED');
+    const asAdmin = await login('dave');
+    expect(field((await ok(['whoami'], { token: asAdmin })).stdout, 'grants')).toBe('*:admin');
+
+    const disabled = await ok(['users', 'disable', 'dave']);
+    expect(field(disabled.stdout, 'status')).toBe('disabled');
+    expect(field(disabled.stdout, 'disabled')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(field(disabled.stdout, 'sessions')).toBe('ended: it cannot log in again');
+    await refused(['whoami'], { token: asAdmin }, 'UNAUTHENTICATED');
+    const again = await keyward(['login', 'dave', '--password-stdin'], { token: null, stdin: PASSWORDS.dave });
+    expect(again).toMatchObject({ code: 1, stdout: '', stderr: LOGIN_FAILED });
+    expect((await ok(['users', 'list'])).stdout).toMatch(/^dave +admin +disabled +\S+ +token:\S+ +\d{4}-\S+Z$/m);
+
+    await refused(['users', 'disable', 'nobody'], {}, 'NOT_FOUND');
+  });
+
+  it('logout ends the session it is given, and only a session', async () => {
+    const session = await login('alice');
+    const other = await login('alice');
+    const run = await ok(['logout'], { token: session });
+    expect(run.stdout).toBe('logged out: this session token no longer works\n');
+    await refused(['whoami'], { token: session }, 'UNAUTHENTICATED');
+    expect(field((await ok(['whoami'], { token: other })).stdout, 'principal')).toBe('user:alice');
+    await refused(['logout'], {}, 'FAILED_PRECONDITION');
+  });
+
+  it('refuses a password argument with exit 2, without echoing it', async () => {
+    for (const args of [
+      ['users', 'create', 'erin', '--role', 'viewer', '--password', PASSWORDS.wrong],
+      ['login', 'alice', `--password=${PASSWORDS.alice}`],
+    ]) {
+      const run = await keyward(args, { token: null });
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/^keyward: a password is never taken on the command line [^\n]+ --password-stdin\nusage: keyward /);
+    }
+  });
+
   it('reads the token from a file (--token-file or KEYWARD_TOKEN_FILE), trimmed', async () => {
     const path = join(scratch, 'token');
     await writeFile(path, `  ${TEST_ADMIN_TOKEN}\n`, { mode: 0o600 });
@@ -250,10 +401,10 @@ describe('keyward (the admin command)', () => {
   it('help lists every command', async () => {
     const help = await ok(['help'], { token: null });
     for (const command of ['key-sets list', 'key-sets create <name>', 'keys timeline', 'rotate <key-set>', 'revoke <kid>', 'policy set',
-      'jwks <key-set>', 'events', 'readiness <key-set>', 'sign <key-set>', 'tokens create <name>', 'tokens revoke <id>', 'whoami', 'rewrap']) {
+      'jwks <key-set>', 'events', 'readiness <key-set>', 'sign <key-set>', 'tokens create <name>', 'tokens revoke <id>', 'whoami', 'rewrap',
+      'users list', 'users create <username>', 'users set-role <username>', 'users disable <username>', 'login <username>', 'logout']) {
       expect(help.stdout).toContain(`keyward ${command}`);
     }
-    expect(help.stdout).not.toMatch(/keyward users/);
     expect((await ok(['rotate', '--help'], { token: null })).stdout).toMatch(/^usage: keyward rotate <key-set> --reason <text> \[--immediate\]\n/);
   });
 
@@ -306,12 +457,22 @@ describe('keyward (the admin command)', () => {
     }
   });
 
-  it('never prints the token it was given, in any run', () => {
+  it('never prints the token it was given, a password, or a session token but once from login, in any run', () => {
     expect(runs.length).toBeGreaterThan(20);
+    const logins = runs.filter((run) => run.args[0] === 'login' && run.code === 0);
+    const sessions = logins.map((run) =>
+      run.args.includes('--json') ? (JSON.parse(run.stdout) as { sessionToken: string }).sessionToken : run.stdout.trimEnd(),
+    );
+    expect(sessions.length).toBeGreaterThan(5);
     for (const run of runs) {
       for (const output of [run.stdout, run.stderr]) {
+        const where = `keyward ${run.args.join(' ')}`;
         expect(output).not.toContain(TEST_ADMIN_TOKEN);
-        if (run.token !== undefined) expect(output, `keyward ${run.args.join(' ')}`).not.toContain(run.token);
+        if (run.token !== undefined) expect(output, where).not.toContain(run.token);
+        for (const password of Object.values(PASSWORDS)) expect(output, where).not.toContain(password);
+        sessions.forEach((session, i) => {
+          if (output !== logins[i]?.stdout) expect(output, where).not.toContain(session);
+        });
       }
     }
   });

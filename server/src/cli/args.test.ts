@@ -67,8 +67,8 @@ describe('parseCommandLine', () => {
     expect(group.message).toBe('"keyward tokens" needs a subcommand: list, create, revoke');
     expect(group.usage?.split('\n')).toHaveLength(3);
     expect(usageError(['tokens', 'delete']).message).toBe('unknown command "tokens delete"');
-    // Commands not built yet are not offered at all.
-    expect(usageError(['users', 'list']).message).toBe('unknown command "users"');
+    expect(usageError(['users', 'delete']).message).toBe('unknown command "users delete"');
+    expect(usageError(['sessions', 'list']).message).toBe('unknown command "sessions"');
   });
 
   it('refuses a token on the command line, without repeating it', () => {
@@ -80,6 +80,27 @@ describe('parseCommandLine', () => {
     expect(usageError(['kw_secret_value']).message).not.toContain('kw_secret_value');
     expect(usageError(['whoami', 'kw_secret_value']).message).not.toContain('kw_secret_value');
     expect(quoteArg('kw_abc')).not.toContain('kw_abc');
+  });
+
+  it('refuses a password on the command line, without repeating it, and says to pipe it in', () => {
+    for (const argv of [
+      ['users', 'create', 'alice', '--role', 'admin', '--password', 'correct horse battery'],
+      ['login', 'alice', '--password=correct horse battery'],
+      ['--password', 'correct horse battery'],
+    ]) {
+      const error = usageError(argv);
+      expect(error.message).toMatch(/^a password is never taken on the command line \(it would be kept in shell history and shown by ps\): /);
+      expect(error.message).toContain('| keyward users create alice --role operator --password-stdin');
+      expect(error.message).not.toContain('correct horse battery');
+      expect(error.usage).toBe(GENERAL_USAGE);
+    }
+  });
+
+  it('wants --password-stdin for the commands that take a password', () => {
+    expect(usageError(['users', 'create', 'alice', '--role', 'admin']).message).toBe('missing --password-stdin');
+    expect(usageError(['login', 'alice']).message).toBe('missing --password-stdin');
+    expect(usageError(['login', 'alice', '--password-stdin=yes']).message).toBe('--password-stdin takes no value');
+    expect(run(['login', 'alice', '--password-stdin']).input.flag('password-stdin')).toBe(true);
   });
 
   it('answers help for everything, a group or one command', () => {
@@ -128,5 +149,11 @@ describe('command tables', () => {
     const byPath = (path: string) => COMMANDS.find((command) => command.path.join(' ') === path)!;
     expect(synopsis(byPath('rotate'))).toBe('keyward rotate <key-set> --reason <text> [--immediate]');
     expect(synopsis(byPath('tokens create'))).toBe('keyward tokens create <name> --grant <key-set:scope,...>... [--ttl <duration>]');
+    expect(synopsis(byPath('users create'))).toBe('keyward users create <username> --role <viewer|operator|admin> --password-stdin');
+    expect(synopsis(byPath('login'))).toBe('keyward login <username> --password-stdin');
+  });
+
+  it('mark only login as needing no token', () => {
+    expect(COMMANDS.filter((command) => command.anonymous === true).map((command) => command.path.join(' '))).toEqual(['login']);
   });
 });

@@ -1,7 +1,8 @@
 // The command line: `keyward <command words> <arguments> [--options]`, options anywhere (global
 // ones too), parsed with node's util.parseArgs and then checked against the command's own table,
 // so every mistake is a UsageError naming the option or argument, followed by the usage line.
-// The API token is never an argument: `--token` is refused with the ways to pass it instead.
+// Neither the API token nor a password is ever an argument: `--token` and `--password` are refused
+// with the ways to pass them instead.
 
 import { parseArgs } from 'node:util';
 import { UsageError } from './failure.js';
@@ -47,9 +48,18 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
 
 export const GENERAL_USAGE = 'usage: keyward <command> [arguments] [options]   (`keyward help` lists the commands)';
 
-const TOKEN_ARGUMENT =
-  'the API token is never taken on the command line (it would be kept in shell history and shown by ps): ' +
-  'set KEYWARD_TOKEN, or KEYWARD_TOKEN_FILE / --token-file to a file holding it';
+function refusal(secret: string, instead: string): string {
+  return `${secret} is never taken on the command line (it would be kept in shell history and shown by ps): ${instead}`;
+}
+
+/** Options that would put a secret on the command line, and what to do instead. */
+const SECRET_OPTIONS: ReadonlyMap<string, string> = new Map([
+  ['token', refusal('the API token', 'set KEYWARD_TOKEN, or KEYWARD_TOKEN_FILE / --token-file to a file holding it')],
+  [
+    'password',
+    refusal('a password', 'pipe it to --password-stdin, e.g. printf \'%s\' "$PW" | keyward users create alice --role operator --password-stdin'),
+  ],
+]);
 
 export type ParsedCommandLine<C extends CommandShape> =
   | { readonly kind: 'help'; readonly commands: readonly C[] }
@@ -152,9 +162,8 @@ export function parseCommandLine<C extends CommandShape>(argv: readonly string[]
     tokens: true,
   });
   const options = tokens.flatMap((token) => (token.kind === 'option' ? [token] : []));
-  if (options.some((token) => token.name === 'token')) {
-    throw new UsageError(TOKEN_ARGUMENT, GENERAL_USAGE);
-  }
+  const secret = options.map((token) => SECRET_OPTIONS.get(token.name)).find((message) => message !== undefined);
+  if (secret !== undefined) throw new UsageError(secret, GENERAL_USAGE);
 
   const helpWanted = positionals[0] === 'help' || options.some((token) => token.name === 'help');
   if (helpWanted) {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelCredentials, readToken, resolveSettings } from './connection.js';
+import { channelCredentials, readToken, resolveSettings, tokenSource } from './connection.js';
 import { CliFailure, UsageError } from './failure.js';
 
 const TOKEN = 'kw_unit_test_token_value_0123456789';
@@ -25,28 +25,18 @@ function thrown(action: () => unknown): Error {
 }
 
 describe('resolveSettings', () => {
-  it('defaults to plaintext 127.0.0.1:50051, 10 s, the token from KEYWARD_TOKEN', () => {
-    expect(resolveSettings({}, {})).toEqual({
-      address: '127.0.0.1:50051',
-      tls: undefined,
-      timeoutSeconds: 10,
-      token: { kind: 'env' },
-    });
+  it('defaults to plaintext 127.0.0.1:50051, 10 s', () => {
+    expect(resolveSettings({}, {})).toEqual({ address: '127.0.0.1:50051', tls: undefined, timeoutSeconds: 10 });
   });
 
   it('takes flags over environment variables', () => {
-    const env = { KEYWARD_SERVER: 'env.example:1', KEYWARD_CA: '/env/ca.pem', KEYWARD_TOKEN_FILE: '/env/token' };
-    expect(resolveSettings({}, env)).toMatchObject({
-      address: 'env.example:1',
-      tls: { ca: '/env/ca.pem', cert: undefined, key: undefined },
-      token: { kind: 'file', path: '/env/token', from: 'KEYWARD_TOKEN_FILE' },
-    });
-    const flags = { server: '[::1]:50052', ca: '/flag/ca.pem', cert: '/c.pem', key: '/k.pem', tokenFile: '/flag/token', timeout: '2.5' };
-    expect(resolveSettings(flags, { ...env, KEYWARD_TOKEN: TOKEN })).toEqual({
+    const env = { KEYWARD_SERVER: 'env.example:1', KEYWARD_CA: '/env/ca.pem' };
+    expect(resolveSettings({}, env)).toMatchObject({ address: 'env.example:1', tls: { ca: '/env/ca.pem', cert: undefined, key: undefined } });
+    const flags = { server: '[::1]:50052', ca: '/flag/ca.pem', cert: '/c.pem', key: '/k.pem', timeout: '2.5' };
+    expect(resolveSettings(flags, env)).toEqual({
       address: '[::1]:50052',
       tls: { ca: '/flag/ca.pem', cert: '/c.pem', key: '/k.pem' },
       timeoutSeconds: 2.5,
-      token: { kind: 'file', path: '/flag/token', from: '--token-file' },
     });
   });
 
@@ -66,11 +56,19 @@ describe('resolveSettings', () => {
     expect(thrown(() => resolveSettings({}, { KEYWARD_CLIENT_KEY: '/k' }))).toBeInstanceOf(CliFailure);
     expect(thrown(() => resolveSettings({ cert: '/c', key: '/k' }, {})).message).toMatch(/needs TLS: give the server's CA with --ca/);
   });
+});
+
+describe('tokenSource', () => {
+  it('is --token-file, else KEYWARD_TOKEN_FILE, else KEYWARD_TOKEN', () => {
+    expect(tokenSource(undefined, { KEYWARD_TOKEN: TOKEN })).toEqual({ kind: 'env' });
+    expect(tokenSource(undefined, { KEYWARD_TOKEN_FILE: '/env/token' })).toEqual({ kind: 'file', path: '/env/token', from: 'KEYWARD_TOKEN_FILE' });
+    expect(tokenSource('/flag/token', { KEYWARD_TOKEN_FILE: '/env/token' })).toEqual({ kind: 'file', path: '/flag/token', from: '--token-file' });
+  });
 
   it('refuses KEYWARD_TOKEN and KEYWARD_TOKEN_FILE together, unless --token-file picks', () => {
     const env = { KEYWARD_TOKEN: TOKEN, KEYWARD_TOKEN_FILE: '/t' };
-    expect(thrown(() => resolveSettings({}, env)).message).toBe('set KEYWARD_TOKEN or KEYWARD_TOKEN_FILE, not both (or pick one with --token-file)');
-    expect(resolveSettings({ tokenFile: '/mine' }, env).token).toEqual({ kind: 'file', path: '/mine', from: '--token-file' });
+    expect(thrown(() => tokenSource(undefined, env)).message).toBe('set KEYWARD_TOKEN or KEYWARD_TOKEN_FILE, not both (or pick one with --token-file)');
+    expect(tokenSource('/mine', env)).toEqual({ kind: 'file', path: '/mine', from: '--token-file' });
   });
 });
 

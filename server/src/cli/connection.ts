@@ -2,7 +2,8 @@
 //   --server / KEYWARD_SERVER            host:port, default 127.0.0.1:50051
 //   --ca / KEYWARD_CA                    TLS trusting that CA (plaintext without it)
 //   --cert, --key / KEYWARD_CLIENT_CERT, KEYWARD_CLIENT_KEY   mutual TLS
-//   KEYWARD_TOKEN, or --token-file / KEYWARD_TOKEN_FILE       the API token (never an argument)
+//   KEYWARD_TOKEN, or --token-file / KEYWARD_TOKEN_FILE       the API token (never an argument;
+//                                        not read at all for a command that needs none: login)
 //   --timeout                            seconds per call, default 10
 // A bad flag is a UsageError (exit 2); a bad variable or file names itself in a CliFailure (exit 1).
 // Neither the token nor the content of any file it reads ever appears in a message.
@@ -28,7 +29,6 @@ export interface ConnectionFlags {
   readonly ca?: string | undefined;
   readonly cert?: string | undefined;
   readonly key?: string | undefined;
-  readonly tokenFile?: string | undefined;
   readonly timeout?: string | undefined;
 }
 
@@ -47,7 +47,6 @@ export interface ConnectionSettings {
   /** Undefined: plaintext. */
   readonly tls: TlsFiles | undefined;
   readonly timeoutSeconds: number;
-  readonly token: TokenSource;
 }
 
 /** A flag's value, else the variable's; `source` says which, for messages. */
@@ -92,19 +91,18 @@ export function resolveSettings(flags: ConnectionFlags, env: Env): ConnectionSet
     }
     timeoutSeconds = value;
   }
+  return { address, tls, timeoutSeconds };
+}
 
-  let token: TokenSource = { kind: 'env' };
-  if (flags.tokenFile !== undefined) {
-    token = { kind: 'file', path: resolve(flags.tokenFile), from: '--token-file' };
-  } else {
-    const fromEnv = env.KEYWARD_TOKEN !== undefined && env.KEYWARD_TOKEN !== '';
-    const file = env.KEYWARD_TOKEN_FILE;
-    if (file !== undefined && file !== '') {
-      if (fromEnv) throw new CliFailure('set KEYWARD_TOKEN or KEYWARD_TOKEN_FILE, not both (or pick one with --token-file)');
-      token = { kind: 'file', path: resolve(file), from: 'KEYWARD_TOKEN_FILE' };
-    }
+/** Where the token is: --token-file, else KEYWARD_TOKEN or KEYWARD_TOKEN_FILE (not both). */
+export function tokenSource(tokenFile: string | undefined, env: Env): TokenSource {
+  if (tokenFile !== undefined) return { kind: 'file', path: resolve(tokenFile), from: '--token-file' };
+  const file = env.KEYWARD_TOKEN_FILE;
+  if (file === undefined || file === '') return { kind: 'env' };
+  if (env.KEYWARD_TOKEN !== undefined && env.KEYWARD_TOKEN !== '') {
+    throw new CliFailure('set KEYWARD_TOKEN or KEYWARD_TOKEN_FILE, not both (or pick one with --token-file)');
   }
-  return { address, tls, timeoutSeconds, token };
+  return { kind: 'file', path: resolve(file), from: 'KEYWARD_TOKEN_FILE' };
 }
 
 /** host:port, [ipv6]:port, or a gRPC target with a scheme grpc-js knows (dns:, ipv4:, ipv6:, unix:). */
@@ -166,7 +164,7 @@ export function channelCredentials(tls: TlsFiles | undefined): ChannelCredential
 
 type KeyServiceMethod = keyof typeof KeyServiceService;
 
-/** Each KeyService RPC as a promise, with the token and a deadline on every call. */
+/** Each KeyService RPC as a promise, with the token (if any) and a deadline on every call. */
 export type KeywardRpc = {
   readonly [M in KeyServiceMethod]: KeyServiceServer[M] extends handleUnaryCall<infer Req, infer Res>
     ? (request: Req) => Promise<Res>
@@ -185,7 +183,8 @@ type UnaryMethod = (
   callback: (error: ServiceError | null, response: unknown) => void,
 ) => unknown;
 
-export function connect(settings: ConnectionSettings, token: string): Connection {
+/** `token` undefined: calls carry no authorization at all. */
+export function connect(settings: ConnectionSettings, token: string | undefined): Connection {
   const client = new KeyServiceClient(settings.address, channelCredentials(settings.tls), {
     'grpc.primary_user_agent': 'keyward-cli',
   });
@@ -195,7 +194,7 @@ export function connect(settings: ConnectionSettings, token: string): Connection
     if (method === undefined) continue;
     rpc[name] = (request: unknown) => {
       const metadata = new Metadata();
-      metadata.set('authorization', `Bearer ${token}`);
+      if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
       const deadline = Date.now() + settings.timeoutSeconds * 1000;
       return new Promise((resolvePromise, reject) => {
         method.call(client, request, metadata, { deadline }, (error, response) =>

@@ -47,7 +47,11 @@ describe('report', () => {
 describe('Terminal', () => {
   it('redacts the protected token from everything it writes', () => {
     const written: string[] = [];
-    const terminal = new Terminal({ stdout: (text) => written.push(text), stderr: (text) => written.push(text) });
+    const terminal = new Terminal({
+      stdout: (text) => written.push(text),
+      stderr: (text) => written.push(text),
+      readStdin: () => Promise.resolve(''),
+    });
     terminal.stdout('before kw_secret is protected\n');
     terminal.protect('kw_secret');
     terminal.stdout('kw_secret and kw_secret\n');

@@ -8,6 +8,8 @@ const INTRO = 'keyward: the admin command line of Keyward, a key-management serv
 const NOTES = [
   'The API token comes from KEYWARD_TOKEN, or from a file: --token-file or KEYWARD_TOKEN_FILE.',
   'It is never taken as an argument (shell history, ps) and never printed.',
+  'A person gets one from `keyward login <username> --password-stdin` (a session token; `keyward logout` ends it).',
+  'Passwords come on standard input (--password-stdin), never as arguments.',
   `Durations: ${DURATION_HINT}.`,
   'Errors: one line on standard error; exit status 1, or 2 for a usage error.',
 ];

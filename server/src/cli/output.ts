@@ -1,9 +1,12 @@
-// Where the command writes. Everything goes through here, which redacts the caller's token should
-// it ever be part of a text (it is in none by construction: this is the second line of defence).
+// Where the command writes, and reads a piped password from. Everything written goes through here,
+// which redacts the caller's token and any password read, should they ever be part of a text (they
+// are in none by construction: this is the second line of defence).
 
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** All of standard input, bounded (cli/stdin.ts). */
+  readStdin(): Promise<string>;
   /** Standard output is a terminal. */
   readonly interactive?: boolean;
 }
@@ -30,6 +33,10 @@ export class Terminal implements Io {
 
   stderr(text: string): void {
     this.io.stderr(this.redact(text));
+  }
+
+  readStdin(): Promise<string> {
+    return this.io.readStdin();
   }
 
   private redact(text: string): string {

@@ -1,10 +1,10 @@
-// The whole command, as a function of its arguments, environment and output: parse (usage errors
-// first, before anything is read or connected), resolve the connection and the token, run the
-// command, and turn any failure into one line on standard error and an exit status.
+// The whole command, as a function of its arguments, environment and input/output: parse (usage
+// errors first, before anything is read or connected), resolve the connection and the token, run
+// the command, and turn any failure into one line on standard error and an exit status.
 
 import { parseCommandLine } from './args.js';
 import { COMMANDS } from './commands/index.js';
-import { connect, readToken, resolveSettings, type Connection } from './connection.js';
+import { connect, readToken, resolveSettings, tokenSource, type Connection } from './connection.js';
 import { EXIT_OK, report, UsageError, type CallContext } from './failure.js';
 import { helpText } from './help.js';
 import { Terminal, type Io } from './output.js';
@@ -30,14 +30,14 @@ export async function runCli(argv: readonly string[], env: Env, io: Io): Promise
           ca: input.string('ca'),
           cert: input.string('cert'),
           key: input.string('key'),
-          tokenFile: input.string('token-file'),
           timeout: input.string('timeout'),
         },
         env,
       );
       call = { address: settings.address, timeoutSeconds: settings.timeoutSeconds };
-      const token = readToken(settings.token, env);
-      terminal.protect(token);
+      // Login is how a person gets a token: it reads none and sends none.
+      const token = command.anonymous === true ? undefined : readToken(tokenSource(input.string('token-file'), env), env);
+      if (token !== undefined) terminal.protect(token);
       connection = connect(settings, token);
       await action({ rpc: connection.rpc, json: input.flag('json'), out: terminal, interactive: terminal.interactive });
       return EXIT_OK;

@@ -2,18 +2,19 @@
 // `prepare`, which reads and checks the input first (a mistake is a usage error before any
 // connection is made) and returns the action that calls the service and prints the result.
 
-import { KeyState, Scope, type Grant, type Key } from '@keyward/proto/keyward/v1';
+import { KeyState, Role, Scope, type Grant, type Key } from '@keyward/proto/keyward/v1';
 import type { CommandInput, CommandShape } from '../args.js';
 import { quoteArg } from '../args.js';
 import type { KeywardRpc } from '../connection.js';
 import { CliFailure } from '../failure.js';
-import type { Io } from '../output.js';
+import type { Terminal } from '../output.js';
 
 export interface CommandContext {
   readonly rpc: KeywardRpc;
   /** --json: print the response as one JSON document instead of tables. */
   readonly json: boolean;
-  readonly out: Io;
+  /** Output, and standard input for the secrets piped in (protect them once read). */
+  readonly out: Terminal;
   /** Standard output is a terminal (not a pipe or file). */
   readonly interactive: boolean;
 }
@@ -21,6 +22,8 @@ export interface CommandContext {
 export type Action = (context: CommandContext) => Promise<void>;
 
 export interface Command extends CommandShape {
+  /** Needs no token and sends none: Login, which is how a person gets one. */
+  readonly anonymous?: boolean;
   prepare(input: CommandInput): Action;
 }
 
@@ -59,17 +62,43 @@ export function stateSince(key: Key): Date | undefined {
   }
 }
 
-const SCOPES: ReadonlyMap<string, Scope> = new Map(
-  Object.entries(Scope)
-    .filter((entry): entry is [string, Scope] => typeof entry[1] === 'number' && entry[0].startsWith('SCOPE_') && entry[1] > 0)
-    .map(([name, scope]) => [name.replace(/^SCOPE_/, '').toLowerCase(), scope]),
-);
+/** An enum's values by their names in lower case without the prefix, the unspecified 0 left out: SCOPE_SIGN → "sign". */
+function lowerCaseNames<E extends number>(values: Readonly<Record<string, string | E>>, prefix: string): ReadonlyMap<string, E> {
+  return new Map(
+    Object.entries(values)
+      .filter((entry): entry is [string, E] => typeof entry[1] === 'number' && entry[0].startsWith(prefix) && entry[1] > 0)
+      .map(([name, value]) => [name.slice(prefix.length).toLowerCase(), value]),
+  );
+}
+
+/** The reverse: ROLE_OPERATOR → "operator" (the number itself for a value this build does not know). */
+function lowerCaseName(values: Readonly<Record<number, string>>, prefix: string, value: number): string {
+  const name = values[value];
+  return name === undefined ? String(value) : name.replace(prefix, '').toLowerCase();
+}
+
+const SCOPES = lowerCaseNames<Scope>(Scope, 'SCOPE_');
 
 export const SCOPE_NAMES: readonly string[] = [...SCOPES.keys()];
 
 export function scopeName(scope: Scope): string {
-  const name = Scope[scope];
-  return name === undefined ? String(scope) : name.replace(/^SCOPE_/, '').toLowerCase();
+  return lowerCaseName(Scope, 'SCOPE_', scope);
+}
+
+const ROLES = lowerCaseNames<Role>(Role, 'ROLE_');
+
+export const ROLE_NAMES: readonly string[] = [...ROLES.keys()];
+
+export function roleName(role: Role): string {
+  return lowerCaseName(Role, 'ROLE_', role);
+}
+
+/** --role, one of ROLE_NAMES (any case). */
+export function roleOf(input: CommandInput): Role {
+  const text = input.string('role') ?? '';
+  const role = ROLES.get(text.trim().toLowerCase());
+  if (role === undefined) throw input.usageError(`--role must be one of ${ROLE_NAMES.join(', ')}, got ${quoteArg(text)}`);
+  return role;
 }
 
 /** "payments:sign,read *:admin" */

@@ -9,8 +9,10 @@ import { policyCommands } from './policy.js';
 import { readinessCommands } from './readiness.js';
 import { rewrapCommands } from './rewrap.js';
 import { rotationCommands } from './rotation.js';
+import { sessionCommands } from './sessions.js';
 import { signCommands } from './sign.js';
 import { tokenCommands } from './tokens.js';
+import { userCommands } from './users.js';
 import { whoamiCommands } from './whoami.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -23,6 +25,8 @@ export const COMMANDS: readonly Command[] = [
   ...readinessCommands,
   ...signCommands,
   ...tokenCommands,
+  ...userCommands,
+  ...sessionCommands,
   ...whoamiCommands,
   ...rewrapCommands,
 ];
