@@ -49,6 +49,11 @@ describe('parseCommandLine', () => {
     expect(unknown.message).toBe('unknown option --force for "keyward rotate"');
     expect(unknown.usage).toBe('usage: keyward rotate <key-set> --reason <text> [--immediate]');
     expect(usageError(['keys', 'list', 'p', '--reason', 'x']).message).toBe('unknown option --reason for "keyward keys list"');
+    // A kid may start with "-": the message says how to pass one, and `--` does.
+    expect(usageError(['revoke', '-Abc_12', '--reason', 'x']).message).toBe(
+      'unknown option -A for "keyward revoke" (an argument starting with "-" goes after "--", e.g. keyward revoke [options] -- "-Abc_12")',
+    );
+    expect(run(['revoke', '--reason', 'x', '--', '-Abc_12']).input.arg('kid')).toBe('-Abc_12');
     expect(usageError(['rotate', 'p', '--reason', 'x', '--immediate=yes']).message).toBe('--immediate takes no value');
     expect(usageError(['rotate', 'p', '--reason']).message).toBe('--reason needs a value <text>');
     expect(usageError(['rotate', 'p', '--reason', 'a', '--reason', 'b']).message).toBe('--reason is given twice');

@@ -179,7 +179,13 @@ export function parseCommandLine<C extends CommandShape>(argv: readonly string[]
     const spec = allowed[token.name];
     const shown = token.rawName.startsWith('--') ? `--${token.name}` : token.rawName;
     if (spec === undefined) {
-      throw new UsageError(`unknown option ${shown} for "keyward ${command.path.join(' ')}"`, usage);
+      // Key ids are base64url: one in 64 starts with "-" and reads as short options.
+      const whole = argv[token.index] ?? shown;
+      const hint =
+        !whole.startsWith('--') && command.args.length > 0
+          ? ` (an argument starting with "-" goes after "--", e.g. keyward ${command.path.join(' ')} [options] -- ${quoteArg(whole)})`
+          : '';
+      throw new UsageError(`unknown option ${shown} for "keyward ${command.path.join(' ')}"${hint}`, usage);
     }
     if (spec.type === 'boolean') {
       if (token.value !== undefined) throw new UsageError(`${shown} takes no value`, usage);

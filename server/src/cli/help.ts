@@ -10,6 +10,7 @@ const NOTES = [
   'It is never taken as an argument (shell history, ps) and never printed.',
   'A person gets one from `keyward login <username> --password-stdin` (a session token; `keyward logout` ends it).',
   'Passwords come on standard input (--password-stdin), never as arguments.',
+  'An argument starting with "-" (a kid may) goes after "--": keyward revoke --reason <text> -- <kid>.',
   `Durations: ${DURATION_HINT}.`,
   'Errors: one line on standard error; exit status 1, or 2 for a usage error.',
 ];
