@@ -1,6 +1,6 @@
 // @vitest-environment node
 // The Prisma store against a real PostgreSQL: the batch writes, the guarded state changes, the
-// scheduler's advisory lock and event paging.
+// scheduler's advisory lock, event paging and the shared count of failed logins.
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -203,5 +203,42 @@ describe('listEvents', () => {
     const rest = await store.listEvents({ keySet: 'paged', limit: 10, beforeId: first[1]!.id });
     expect(rest.map((e) => e.type)).toEqual(['second', 'first']);
     expect((await store.listEvents({ kid: 'paged-1', limit: 10 })).map((e) => e.type)).toEqual(['first']);
+  });
+});
+
+describe('recordLoginFailure', () => {
+  const counting = (subject: Buffer, now: Date, forgetBefore = new Date(0)) => ({
+    subject,
+    next: (previous: { count: number } | undefined) => ({ count: (previous?.count ?? 0) + 1, lastFailureAt: now, lockedUntil: null }),
+    event: () => ({ ...noEvent, type: 'user.login_failed' }),
+    forgetBefore,
+  });
+
+  it('counts every one of many concurrent failures, on many connections, under its row lock', async () => {
+    const subject = Buffer.alloc(32, 1);
+    const others = [new PrismaKeyStore({ databaseUrl: database.url }), new PrismaKeyStore({ databaseUrl: database.url })];
+    try {
+      const stores = [store, ...others];
+      await Promise.all(Array.from({ length: 30 }, (_, i) => stores[i % stores.length]!.recordLoginFailure(counting(subject, at(i)))));
+    } finally {
+      await Promise.all(others.map((other) => other.close()));
+    }
+    expect(await store.findLoginFailures(subject)).toMatchObject({ count: 30, lockedUntil: null });
+    const { rows } = await withClient((client) => client.query<{ n: string }>("SELECT count(*) AS n FROM key_events WHERE type = 'user.login_failed'"));
+    expect(Number(rows[0]?.n)).toBe(30);
+  });
+
+  it('deletes records idle since before the window, and a login clears its own', async () => {
+    const idle = Buffer.alloc(32, 2);
+    const recent = Buffer.alloc(32, 3);
+    await store.recordLoginFailure(counting(idle, at(0)));
+    await store.recordLoginFailure(counting(recent, at(100), at(50)));
+    expect(await store.findLoginFailures(idle)).toBeUndefined();
+    expect(await store.findLoginFailures(recent)).toMatchObject({ count: 1, lastFailureAt: at(100) });
+
+    const user = { id: randomUUID(), username: 'clears', passwordHash: 'x', role: 'viewer' as const, createdAt: T0, createdBy: null, disabledAt: null };
+    await store.createUser(user, noEvent);
+    await store.startSession({ id: randomUUID(), userId: user.id, createdAt: at(101), expiresAt: at(1_000) }, recent, noEvent);
+    expect(await store.findLoginFailures(recent)).toBeUndefined();
   });
 });
