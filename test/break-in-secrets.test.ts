@@ -4,10 +4,11 @@
 // gets — each read RPC's message as it crossed the wire, refusals included, the HTTP JWKS and
 // discovery documents — a database dump and the service's own log are searched for private key
 // material in every encoding (recovered from the database with the master key, the way
-// test/at-rest.test.ts does), API token secrets, the master key, the database password and what
-// identifies the clients that fetched the JWKS.
+// test/at-rest.test.ts does), API token secrets, staff passwords and session tokens, the master
+// key and the secrets derived from it, the database password and what identifies the clients that
+// fetched the JWKS.
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { KeySetPolicy, KeyState, RotationMode, Scope, type Key } from '@keyward/proto/keyward/v1';
+import { KeySetPolicy, KeyState, Role, RotationMode, Scope, type Key } from '@keyward/proto/keyward/v1';
 import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deriveSecret } from '../server/src/crypto/derived-keys.js';
@@ -67,13 +68,28 @@ const EVERY_STATE = [
   KeyState.KEY_STATE_REVOKED,
 ];
 
+/**
+ * Staff passwords: the account's own, a wrong guess, and a "username" that is really a password
+ * typed in the wrong field (only a keyed hash of it may be kept, for the login throttle).
+ */
+const PASSWORDS = {
+  staff: `pw-${randomBytes(18).toString('base64url')}`,
+  wrongGuess: `pw-${randomBytes(18).toString('base64url')}`,
+  typedAsUsername: randomBytes(18).toString('hex'),
+};
+/** The secrets Keyward derives from a master key, by purpose (crypto/derived-keys.ts). */
+const DERIVED_SECRETS = ['jwks-client-sightings', 'login-throttle'];
+
 /** A User-Agent nobody else sends: the gateway sees it on every JWKS fetch made here. */
 const USER_AGENT = `break-in-secrets/${randomBytes(12).toString('base64url')}`;
 
 let wire: WireRecorder;
 /** Every private key the database ever held here, by key-set id and kid: destroyed ones included. */
 const privateKeys = new Map<string, KeyObject>();
-/** Every API token secret: the admin token, and each made here with the CreateApiToken answer that carried it. */
+/**
+ * Every bearer secret: the admin token, each API token made here with the CreateApiToken answer
+ * that carried it, and a staff session token with the Login answer that carried it.
+ */
 const tokens: { name: string; secret: string; createdIn: Seen | undefined }[] = [];
 let readerToken = '';
 /** The final ListKeys of each key set. */
@@ -146,6 +162,7 @@ async function readEverything(stage: string): Promise<void> {
   await wire.call('listKeySets', {}, `@${stage}`);
   await wire.call('listKeySets', {}, `@${stage} as reader`, readerToken);
   await wire.call('listApiTokens', {}, `@${stage}`);
+  await wire.call('listUsers', {}, `@${stage}`);
   await wire.call('whoAmI', {}, `@${stage}`);
   for (const token of tokens) {
     await wire.call('whoAmI', {}, `@${stage} as ${token.name}`, token.secret).catch(() => undefined); // the revoked one is refused
@@ -171,6 +188,18 @@ beforeAll(async () => {
   const { tokens: listed } = await kw.rpc.listApiTokens({});
   await wire.call('revokeApiToken', { id: listed.find((token) => token.name === 'sec-revoked')!.id, reason: 'leaked in a test' });
   expect(revoked).toMatch(/^kw_/);
+
+  // A staff account, its session, and failed logins (which the throttle and the audit trail record).
+  await wire.call('createUser', { username: 'sec-staff', password: PASSWORDS.staff, role: Role.ROLE_OPERATOR });
+  const { sessionToken } = await wire.call('login', { username: 'sec-staff', password: PASSWORDS.staff });
+  tokens.push({ name: 'sec-staff session', secret: sessionToken, createdIn: wire.seen.at(-1) });
+  for (const attempt of [
+    { username: 'sec-staff', password: PASSWORDS.wrongGuess },
+    { username: PASSWORDS.typedAsUsername, password: PASSWORDS.staff },
+  ]) {
+    const refused = await wire.call('login', attempt).then(() => 'ok', (error: ServiceError) => error.code);
+    expect(refused).toBe(status.UNAUTHENTICATED);
+  }
 
   // t0: the first key of each key set signs (k1 ACTIVE).
   for (const { alg, ...rest } of ALGORITHMS) {
@@ -273,6 +302,9 @@ describe('the setup', () => {
       { path: '$.a<json>.keys[0].d', problem: 'private JWK member' },
     ]);
     expect(findNeedles({ text: `x${Buffer.from(TEST_ADMIN_TOKEN).toString('hex')}x` }, secretNeedles(TEST_ADMIN_TOKEN))).not.toEqual([]);
+    expect(passwordsIn({ text: `\\x${Buffer.from(PASSWORDS.typedAsUsername).toString('hex')}` })).toHaveLength(1);
+    const throttleSecret = deriveSecret(kw.masterKey, 'login-throttle');
+    expect(derivedSecretsIn({ text: `"${throttleSecret.toString('base64')}"` })).not.toEqual([]);
   });
 });
 
@@ -319,7 +351,7 @@ describe('every answer a caller gets', () => {
     expect(describeFindings(found)).toBe('');
   });
 
-  it('holds no API token secret, except the one CreateApiToken answer that hands each out', () => {
+  it('holds no API token secret or session token, except the one answer that hands each out', () => {
     const found: { where: string; needles: string[] }[] = [];
     for (const token of tokens) {
       const elsewhere = wire.seen.filter((seen) => seen !== token.createdIn);
@@ -331,7 +363,28 @@ describe('every answer a caller gets', () => {
       expect(token.createdIn!.bytes.toString('latin1')).toContain(token.secret);
     }
   });
+
+  it('holds no staff password, nor the master key or a secret derived from it', () => {
+    const haystack = haystackOf(wire.seen);
+    expect(describeFindings(passwordsIn(haystack))).toBe('');
+    expect(derivedSecretsIn(haystack)).toEqual([]);
+  });
 });
+
+function passwordsIn(haystack: { text: string; bytes?: Buffer }): { where: string; needles: string[] }[] {
+  return Object.entries(PASSWORDS)
+    .map(([which, password]) => ({ where: `password ${which}`, needles: findNeedles(haystack, secretNeedles(password)) }))
+    .filter((entry) => entry.needles.length > 0);
+}
+
+function derivedSecretsIn(haystack: { text: string; bytes?: Buffer }): string[] {
+  return kw.masterKeys.ids.flatMap((id) => {
+    const master = kw.masterKeys.byId(id)!;
+    return [master.key, ...DERIVED_SECRETS.map((purpose) => deriveSecret(master, purpose))].flatMap((secret) =>
+      findNeedles(haystack, keyBytesNeedles(secret)),
+    );
+  });
+}
 
 describe('a database dump', () => {
   let dump: Dump;
@@ -343,7 +396,9 @@ describe('a database dump', () => {
   }, 60_000);
 
   it('is a real dump of every table, with the rows this file made', async () => {
-    expect(dump.tables).toEqual(expect.arrayContaining(['keys', 'key_events', 'api_tokens', 'jwks_client_sightings', 'key_sets']));
+    expect(dump.tables).toEqual(
+      expect.arrayContaining(['keys', 'key_events', 'api_tokens', 'jwks_client_sightings', 'key_sets', 'users', 'sessions', 'login_failures']),
+    );
     for (const keys of finalKeys.values()) for (const key of keys) expect(dump.text).toContain(key.kid);
     const sightings = await queryDatabase<{ n: string }>(kw.databaseUrl, 'SELECT count(*) AS n FROM jwks_client_sightings');
     expect(Number(sightings[0]!.n)).toBeGreaterThan(0);
@@ -354,7 +409,7 @@ describe('a database dump', () => {
     expect(describeFindings(privateKeysIn(haystack))).toBe('');
   });
 
-  it('holds no API token secret, in clear or in hex', () => {
+  it('holds no API token secret or session token, in clear or in hex', () => {
     const found = tokens
       .map((token) => ({ where: `token ${token.name}`, needles: findNeedles(haystack, secretNeedles(token.secret)) }))
       .filter((entry) => entry.needles.length > 0);
@@ -369,12 +424,14 @@ describe('a database dump', () => {
     expect(findNeedles(haystack, needles)).toEqual([]);
   });
 
-  it('holds no master key, nor the secret derived from it for client sightings', () => {
-    for (const id of kw.masterKeys.ids) {
-      const master = kw.masterKeys.byId(id)!;
-      expect(findNeedles(haystack, keyBytesNeedles(master.key))).toEqual([]);
-      expect(findNeedles(haystack, keyBytesNeedles(deriveSecret(master, 'jwks-client-sightings')))).toEqual([]);
-    }
+  it('holds no staff password, not even a username that was one: only scrypt hashes and keyed hashes', async () => {
+    expect(describeFindings(passwordsIn(haystack))).toBe('');
+    const rows = await queryDatabase<{ n: string }>(kw.databaseUrl, 'SELECT count(*) AS n FROM login_failures');
+    expect(Number(rows[0]!.n)).toBe(2); // the throttle did record both failures, under keyed hashes
+  });
+
+  it('holds no master key, nor a secret derived from it', () => {
+    expect(derivedSecretsIn(haystack)).toEqual([]);
   });
 });
 
@@ -389,7 +446,7 @@ describe("the service's log of this whole file", () => {
     expect(kw.logs.length).toBeGreaterThan(50);
   });
 
-  it('holds no API token secret', () => {
+  it('holds no API token secret or session token', () => {
     const found = tokens
       .map((token) => ({ where: `token ${token.name}`, needles: findNeedles(logs, secretNeedles(token.secret)) }))
       .filter((entry) => entry.needles.length > 0);
@@ -401,11 +458,11 @@ describe("the service's log of this whole file", () => {
   });
 
   it('holds no master key (nor a secret derived from it)', () => {
-    for (const id of kw.masterKeys.ids) {
-      const master = kw.masterKeys.byId(id)!;
-      expect(findNeedles(logs, keyBytesNeedles(master.key))).toEqual([]);
-      expect(findNeedles(logs, keyBytesNeedles(deriveSecret(master, 'jwks-client-sightings')))).toEqual([]);
-    }
+    expect(derivedSecretsIn(logs)).toEqual([]);
+  });
+
+  it('holds no staff password', () => {
+    expect(describeFindings(passwordsIn(logs))).toBe('');
   });
 
   it('holds no database password', () => {
