@@ -19,6 +19,17 @@ export interface KeyFacts {
   readonly latestTokenExpiry: Date | null;
 }
 
+/** The times of a key nothing has happened to since its creation. */
+export const UNTOUCHED_KEY = {
+  activatedAt: null,
+  retiredAt: null,
+  expiredAt: null,
+  revokedAt: null,
+  destroyedAt: null,
+  lastSignedAt: null,
+  latestTokenExpiry: null,
+} as const satisfies Partial<KeyFacts>;
+
 export interface KeySetFacts {
   readonly policy: KeySetPolicy;
   readonly keys: readonly KeyFacts[];

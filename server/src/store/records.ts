@@ -4,8 +4,8 @@ import type { Role } from '../auth/roles.js';
 import type { Grant } from '../auth/scopes.js';
 import type { PublicJwk } from '../crypto/jwk.js';
 import type { SealedKey } from '../crypto/envelope.js';
+import { UNTOUCHED_KEY, type KeyFacts } from '../lifecycle/facts.js';
 import type { KeySetPolicy } from '../lifecycle/policy.js';
-import type { KeyState, KeyUse } from '../lifecycle/states.js';
 
 export type KidScheme = 'jwk-thumbprint' | 'random';
 
@@ -18,40 +18,20 @@ export interface KeySetRecord {
   readonly policy: KeySetPolicy;
 }
 
-export interface KeyRecord {
+/** A stored key: what the lifecycle rules know of it (its state and times), and the rest. */
+export interface KeyRecord extends KeyFacts {
   readonly id: string;
   readonly keySetId: string;
-  readonly kid: string;
   readonly alg: Algorithm;
-  readonly use: KeyUse;
-  readonly state: KeyState;
   /** Public members only (kty, n, e, crv, x, y). */
   readonly publicJwk: PublicJwk;
-  readonly createdAt: Date;
-  readonly activatedAt: Date | null;
-  readonly retiredAt: Date | null;
-  readonly expiredAt: Date | null;
-  readonly revokedAt: Date | null;
-  readonly destroyedAt: Date | null;
   readonly revocationReason: string | null;
-  readonly lastSignedAt: Date | null;
-  /** The latest `exp` of the tokens it signed, as far as flushed. */
-  readonly latestTokenExpiry: Date | null;
   /** Envelope-encrypted PKCS#8; null once DESTROYED. */
   readonly sealed: SealedKey | null;
 }
 
 /** The lifecycle fields of a key nothing has happened to yet. */
-export const FRESH_KEY_LIFECYCLE = {
-  activatedAt: null,
-  retiredAt: null,
-  expiredAt: null,
-  revokedAt: null,
-  destroyedAt: null,
-  revocationReason: null,
-  lastSignedAt: null,
-  latestTokenExpiry: null,
-} as const satisfies Partial<KeyRecord>;
+export const FRESH_KEY_LIFECYCLE = { ...UNTOUCHED_KEY, revocationReason: null } as const satisfies Partial<KeyRecord>;
 
 export interface KeySetSnapshot {
   readonly keySet: KeySetRecord;

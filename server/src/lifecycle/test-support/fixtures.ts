@@ -1,7 +1,7 @@
 // Small builders for lifecycle tests: a fixed clock origin, keys with only the facts a test cares
 // about, and a policy whose periods are short and distinct so expected dates are easy to read.
 
-import { addSeconds, type KeyFacts, type KeySetFacts } from '../facts.js';
+import { addSeconds, UNTOUCHED_KEY, type KeyFacts, type KeySetFacts } from '../facts.js';
 import type { KeySetPolicy, PolicyContext } from '../policy.js';
 
 /** 2030-01-01T00:00:00Z: every test date is T0 plus whole seconds. */
@@ -34,17 +34,6 @@ export const POLICY: KeySetPolicy = {
 export function policy(overrides: Partial<KeySetPolicy> = {}): KeySetPolicy {
   return { ...POLICY, ...overrides };
 }
-
-/** The timestamps of a key nothing has happened to since its creation. */
-export const UNTOUCHED_KEY = {
-  activatedAt: null,
-  retiredAt: null,
-  expiredAt: null,
-  revokedAt: null,
-  destroyedAt: null,
-  lastSignedAt: null,
-  latestTokenExpiry: null,
-} as const satisfies Partial<KeyFacts>;
 
 /** A sig key with no timestamps but createdAt (T0) unless given. */
 export function key(kid: string, state: KeyFacts['state'], fields: Partial<Omit<KeyFacts, 'kid' | 'state'>> = {}): KeyFacts {

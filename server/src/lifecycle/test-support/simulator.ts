@@ -3,13 +3,12 @@
 // the JWKS and the private material separately from the state, from what the store does on each
 // change, so that tests can check that the states and what is published agree.
 
-import { addSeconds, type KeyFacts, type KeySetFacts, type ReadinessShare } from '../facts.js';
+import { addSeconds, UNTOUCHED_KEY, type KeyFacts, type KeySetFacts, type ReadinessShare } from '../facts.js';
 import type { Change, Plan, PlanEvent } from '../plan.js';
 import type { KeySetPolicy } from '../policy.js';
 import { nextDuePlan, type DuePlan } from '../schedule.js';
 import type { KeyState, KeyUse } from '../states.js';
 import { isAllowedTransition } from '../transitions.js';
-import { UNTOUCHED_KEY } from './fixtures.js';
 
 /** Who applied a plan: the scheduler, or one of the requests that change keys at once. */
 export type PlanOrigin = 'seed' | 'scheduler' | 'rotation:SCHEDULED' | 'rotation:IMMEDIATE' | 'revocation';
