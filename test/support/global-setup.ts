@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../server/src/store/embedded/index.js';
+import { queryDatabase } from './sql.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const runId = randomBytes(4).toString('hex');
@@ -28,7 +29,7 @@ interface Server {
 
 async function external(databaseUrl: string): Promise<Server> {
   const adminUrl = withDatabase(databaseUrl, 'postgres');
-  const version = await query<{ server_version_num: string }>(adminUrl, 'SHOW server_version_num').catch((error: Error) => {
+  const version = await queryDatabase<{ server_version_num: string }>(adminUrl, 'SHOW server_version_num').catch((error: Error) => {
     throw new Error(`tests: DATABASE_URL is set but its server cannot be used: ${error.message}`);
   });
   // DROP DATABASE ... WITH (FORCE), used by test/support/database.ts, arrived in PostgreSQL 13.
@@ -61,11 +62,11 @@ async function embedded(): Promise<Server> {
 
 /** Databases a test made but did not drop (it crashed or timed out). */
 async function dropLeftovers(adminUrl: string, runId: string): Promise<void> {
-  const rows = await query<{ datname: string }>(adminUrl, 'SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [
+  const rows = await queryDatabase<{ datname: string }>(adminUrl, 'SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [
     `keyward_test_${runId}_`,
   ]);
   for (const { datname } of rows) {
-    await query(adminUrl, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
+    await queryDatabase(adminUrl, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
   }
 }
 
@@ -75,12 +76,3 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function query<Row extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<Row>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}

@@ -43,11 +43,19 @@ type UnaryMethod = (
   callback: (error: ServiceError | null, response: unknown) => void,
 ) => unknown;
 
-function promisedRpcs(client: KeyServiceClient, defaultToken: string): KeyServiceRpcs {
+/**
+ * Each RPC of `client` as a promise, with `defaultToken` unless a call gives another (null: none)
+ * and `defaultOptions()` unless a call gives its own (a deadline, for one).
+ */
+export function promisedRpcs(
+  client: KeyServiceClient,
+  defaultToken: string,
+  defaultOptions: () => CallOptions = () => ({}),
+): KeyServiceRpcs {
   const rpcs: Record<string, unknown> = {};
   for (const name of Object.keys(KeyServiceService)) {
     const method = (client as unknown as Record<string, UnaryMethod>)[name]!;
-    rpcs[name] = (request: unknown, token: string | null = defaultToken, options: CallOptions = {}) => {
+    rpcs[name] = (request: unknown, token: string | null = defaultToken, options: CallOptions = defaultOptions()) => {
       const metadata = new Metadata();
       if (token !== null) metadata.set('authorization', `Bearer ${token}`);
       return new Promise((resolve, reject) => {

@@ -1,11 +1,11 @@
 // Several Keyward replicas as an operator runs them: the real entry point (`node server/dist/main.js`)
 // per replica, all on one PostgreSQL database with the same master key and admin token, each on
 // ports of its own. For test/replicas.test.ts.
-import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { KeyServiceClient, KeyServiceService } from '@keyward/proto/keyward/v1';
+import { credentials } from '@grpc/grpc-js';
+import { KeyServiceClient } from '@keyward/proto/keyward/v1';
 import { randomBytes } from 'node:crypto';
 import { queryDatabase } from './sql.js';
-import type { KeyServiceRpcs } from './keyward.js';
+import { promisedRpcs, type KeyServiceRpcs } from './keyward.js';
 import { startServiceProcess, type ServiceProcess } from './process.js';
 
 export interface ReplicaSettings {
@@ -78,7 +78,7 @@ export async function startReplica(settings: ReplicaSettings, name = `replica-${
     process: child,
     grpcPort,
     httpPort,
-    rpc: promisedRpcs(client, settings.adminToken),
+    rpc: promisedRpcs(client, settings.adminToken, () => ({ deadline: new Date(Date.now() + RPC_DEADLINE_MS) })),
     async jwks(keySet) {
       const response = await fetch(`http://127.0.0.1:${httpPort}/key-sets/${keySet}/.well-known/jwks.json`);
       return { status: response.status, etag: response.headers.get('etag'), body: await response.text() };
@@ -115,30 +115,6 @@ export class ReplicaPool {
     await Promise.all(Array.from({ length: missing }, () => this.start()));
     return this.running().slice(0, count);
   }
-}
-
-type UnaryMethod = (
-  request: unknown,
-  metadata: Metadata,
-  options: { deadline: Date },
-  callback: (error: ServiceError | null, response: unknown) => void,
-) => unknown;
-
-function promisedRpcs(client: KeyServiceClient, token: string): KeyServiceRpcs {
-  const rpcs: Record<string, unknown> = {};
-  for (const name of Object.keys(KeyServiceService)) {
-    const method = (client as unknown as Record<string, UnaryMethod>)[name]!;
-    rpcs[name] = (request: unknown) => {
-      const metadata = new Metadata();
-      metadata.set('authorization', `Bearer ${token}`);
-      return new Promise((resolve, reject) => {
-        method.call(client, request, metadata, { deadline: new Date(Date.now() + RPC_DEADLINE_MS) }, (error, response) =>
-          error === null ? resolve(response) : reject(error),
-        );
-      });
-    };
-  }
-  return rpcs as KeyServiceRpcs;
 }
 
 /**

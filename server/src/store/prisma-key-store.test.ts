@@ -5,6 +5,7 @@ import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
+import { queryDatabase } from '../../../test/support/sql.js';
 import { defaultPolicy } from '../lifecycle/policy.js';
 import { FRESH_KEY_LIFECYCLE, type KeyRecord, type KeySetRecord } from './records.js';
 import { PrismaKeyStore, SCHEDULER_LOCK } from './prisma-key-store.js';
@@ -42,16 +43,6 @@ function key(owner: KeySetRecord, kid: string, state: KeyRecord['state']): KeyRe
   };
 }
 
-async function withClient<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
 const noEvent = { at: T0, kid: null, type: 'test', actor: 'test', reason: null, before: null, after: null };
 
 beforeAll(async () => {
@@ -81,16 +72,13 @@ describe('recordSignatures', () => {
       // Older than what is stored: a late batch never moves the times back.
       lastSignedAt: [{ keyId: signer.id, at: at(10), latestTokenExpiry: null }],
     });
-    const rows = await withClient(async (client) => {
-      const counts = await client.query('SELECT minute, count FROM key_signature_counts WHERE key_id = $1 ORDER BY minute', [signer.id]);
-      const times = await client.query('SELECT last_signed_at, latest_token_expiry FROM keys WHERE id = $1', [signer.id]);
-      return { counts: counts.rows, times: times.rows[0] };
-    });
-    expect(rows.counts).toEqual([
+    const counts = await queryDatabase(database.url, 'SELECT minute, count FROM key_signature_counts WHERE key_id = $1 ORDER BY minute', [signer.id]);
+    const [times] = await queryDatabase(database.url, 'SELECT last_signed_at, latest_token_expiry FROM keys WHERE id = $1', [signer.id]);
+    expect(counts).toEqual([
       { minute: at(0), count: '5' },
       { minute: at(60), count: '1' },
     ]);
-    expect(rows.times).toEqual({ last_signed_at: at(30), latest_token_expiry: at(3_630) });
+    expect(times).toEqual({ last_signed_at: at(30), latest_token_expiry: at(3_630) });
   });
 });
 
@@ -115,9 +103,7 @@ describe('recordSightings and readinessCounts', () => {
     // Client 1 again, later, served a JWKS with a newer key; an older document never lowers it.
     await store.recordSightings([sighting(1, at(5), at(200), at(150))]);
     await store.recordSightings([sighting(1, at(6), at(190), at(-10))]);
-    const rows = await withClient(async (db) =>
-      (await db.query('SELECT first_seen, last_seen, newest_key_seen FROM jwks_client_sightings ORDER BY client_hash')).rows,
-    );
+    const rows = await queryDatabase(database.url, 'SELECT first_seen, last_seen, newest_key_seen FROM jwks_client_sightings ORDER BY client_hash');
     expect(rows).toEqual([
       { first_seen: at(0), last_seen: at(200), newest_key_seen: at(150) },
       { first_seen: at(0), last_seen: at(100), newest_key_seen: at(50) },
@@ -155,9 +141,7 @@ describe('change', () => {
       newKeys: [],
       events: [],
     }));
-    const [row] = await withClient(async (db) =>
-      (await db.query("SELECT * FROM keys WHERE kid = 'erased-1'")).rows,
-    );
+    const [row] = await queryDatabase(database.url, "SELECT * FROM keys WHERE kid = 'erased-1'");
     expect(row).toMatchObject({
       state: 'DESTROYED',
       revoked_at: at(1),
@@ -224,7 +208,7 @@ describe('recordLoginFailure', () => {
       await Promise.all(others.map((other) => other.close()));
     }
     expect(await store.findLoginFailures(subject)).toMatchObject({ count: 30, lockedUntil: null });
-    const { rows } = await withClient((client) => client.query<{ n: string }>("SELECT count(*) AS n FROM key_events WHERE type = 'user.login_failed'"));
+    const rows = await queryDatabase<{ n: string }>(database.url, "SELECT count(*) AS n FROM key_events WHERE type = 'user.login_failed'");
     expect(Number(rows[0]?.n)).toBe(30);
   });
 

@@ -4,22 +4,12 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from './index.js';
+import { queryDatabase } from '../../../../test/support/sql.js';
 
 const isRoot = process.getuid?.() === 0;
 const log = () => {};
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 async function postmasterPid(dataDir: string): Promise<number> {
   return Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
@@ -49,7 +39,7 @@ describe('startEmbeddedPostgres', () => {
     dataDir = join(parent, 'data');
     const cluster = await startEmbeddedPostgres({ dataDir, log });
     try {
-      await query(cluster.databaseUrl, 'CREATE TABLE notes (body text NOT NULL)');
+      await queryDatabase(cluster.databaseUrl, 'CREATE TABLE notes (body text NOT NULL)');
     } finally {
       await cluster.stop();
     }
@@ -64,14 +54,14 @@ describe('startEmbeddedPostgres', () => {
     const url = new URL(first.databaseUrl);
     expect(url.hostname).toBe('127.0.0.1');
     expect(url.pathname).toBe('/keyward');
-    expect(await query(first.databaseUrl, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
-    await query(first.databaseUrl, "INSERT INTO notes VALUES ('kept')");
+    expect(await queryDatabase(first.databaseUrl, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    await queryDatabase(first.databaseUrl, "INSERT INTO notes VALUES ('kept')");
     await first.stop();
     await first.stop(); // idempotent
 
     const second = await startEmbeddedPostgres({ dataDir, log });
     try {
-      expect(await query(second.databaseUrl, "SELECT body FROM notes WHERE body = 'kept'")).toEqual([{ body: 'kept' }]);
+      expect(await queryDatabase(second.databaseUrl, "SELECT body FROM notes WHERE body = 'kept'")).toEqual([{ body: 'kept' }]);
       // Same password as before (made once at initdb), and nobody else may read it.
       expect(new URL(second.databaseUrl).password).toBe(url.password);
       expect((await stat(join(dataDir, 'postgres', '.keyward-password'))).mode & 0o077).toBe(0);
@@ -85,7 +75,7 @@ describe('startEmbeddedPostgres', () => {
     const running = await startEmbeddedPostgres({ dataDir, log });
     try {
       await expect(startEmbeddedPostgres({ dataDir, log })).rejects.toThrow(/already running/);
-      expect(await query(running.databaseUrl, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      expect(await queryDatabase(running.databaseUrl, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
     } finally {
       await running.stop();
     }
@@ -93,14 +83,14 @@ describe('startEmbeddedPostgres', () => {
 
   it('starts again after PostgreSQL was killed with SIGKILL', async () => {
     const crashed = await startEmbeddedPostgres({ dataDir, log });
-    await query(crashed.databaseUrl, "INSERT INTO notes VALUES ('before the crash')");
+    await queryDatabase(crashed.databaseUrl, "INSERT INTO notes VALUES ('before the crash')");
     await killHard(await postmasterPid(dataDir));
     await crashed.stop(); // nothing left to stop: must still settle
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(true);
 
     const recovered = await startEmbeddedPostgres({ dataDir, log });
     try {
-      expect(await query(recovered.databaseUrl, "SELECT count(*)::int AS n FROM notes WHERE body = 'before the crash'")).toEqual([{ n: 1 }]);
+      expect(await queryDatabase(recovered.databaseUrl, "SELECT count(*)::int AS n FROM notes WHERE body = 'before the crash'")).toEqual([{ n: 1 }]);
     } finally {
       await recovered.stop();
     }
@@ -120,7 +110,7 @@ describe('startEmbeddedPostgres', () => {
 
       const restarted = await startEmbeddedPostgres({ dataDir, log });
       try {
-        expect(await query(restarted.databaseUrl, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+        expect(await queryDatabase(restarted.databaseUrl, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
       } finally {
         await restarted.stop();
       }
@@ -136,7 +126,7 @@ describe('startEmbeddedPostgres', () => {
     try {
       const server = await startEmbeddedPostgres({ dataDir: join(privateDir, 'data'), log: (m) => messages.push(m) });
       try {
-        expect(await query(server.databaseUrl, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+        expect(await queryDatabase(server.databaseUrl, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
       } finally {
         await server.stop();
       }
