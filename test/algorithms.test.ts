@@ -36,7 +36,11 @@ describe.each(CASES)('$alg', ({ alg, bits, kty, ...rest }) => {
 
     const signed = await kw.rpc.sign({
       keySet: name,
-      claimsJson: JSON.stringify({ sub: 'alice', iss: 'https://issuer.example', exp: Math.floor(Date.now() / 1000) + 60 }),
+      claimsJson: JSON.stringify({
+        sub: 'alice',
+        iss: 'https://issuer.example',
+        exp: Math.floor(Date.now() / 1000) + 60,
+      }),
     });
     expect(signed.alg).toBe(alg);
 

@@ -14,9 +14,15 @@ let now = new Date('2030-01-01T00:00:00Z');
 const kw = useTestKeyward({ clock: () => now });
 
 const ALL_BUT = (...excluded: Scope[]) =>
-  [Scope.SCOPE_SIGN, Scope.SCOPE_VERIFY, Scope.SCOPE_DECRYPT, Scope.SCOPE_READ, Scope.SCOPE_OPERATE, Scope.SCOPE_REPORT, Scope.SCOPE_ADMIN].filter(
-    (scope) => !excluded.includes(scope),
-  );
+  [
+    Scope.SCOPE_SIGN,
+    Scope.SCOPE_VERIFY,
+    Scope.SCOPE_DECRYPT,
+    Scope.SCOPE_READ,
+    Scope.SCOPE_OPERATE,
+    Scope.SCOPE_REPORT,
+    Scope.SCOPE_ADMIN,
+  ].filter((scope) => !excluded.includes(scope));
 
 const secrets: Record<string, string> = {};
 const sessions: Record<string, string> = {};
@@ -64,21 +70,39 @@ beforeAll(async () => {
 });
 
 /** A valid request per RPC, aimed at key set alpha, and who is the least that may make it. */
-const CASES: { readonly [M in KeyServiceMethod]: { call: (rpc: Rpcs, token: string | null) => Promise<unknown>; least: string } } = {
-  createKeySet: { call: (rpc, t) => rpc.createKeySet({ name: 'alpha-2', algorithm: 'ES256', kidScheme: 0 }, t), least: 'admin' },
+const CASES: {
+  readonly [M in KeyServiceMethod]: { call: (rpc: Rpcs, token: string | null) => Promise<unknown>; least: string };
+} = {
+  createKeySet: {
+    call: (rpc, t) => rpc.createKeySet({ name: 'alpha-2', algorithm: 'ES256', kidScheme: 0 }, t),
+    least: 'admin',
+  },
   getKeySet: { call: (rpc, t) => rpc.getKeySet({ name: 'alpha' }, t), least: 'alpha-read' },
   listKeySets: { call: (rpc, t) => rpc.listKeySets({}, t), least: 'any' },
   sign: { call: (rpc, t) => rpc.sign({ keySet: 'alpha', claimsJson: '{"sub":"s"}' }, t), least: 'alpha-sign' },
   getJwks: { call: (rpc, t) => rpc.getJwks({ keySet: 'alpha' }, t), least: 'alpha-read' },
-  rotate: { call: (rpc, t) => rpc.rotate({ keySet: 'alpha', reason: 'r', mode: RotationMode.ROTATION_MODE_SCHEDULED }, t), least: 'alpha-operate' },
+  rotate: {
+    call: (rpc, t) => rpc.rotate({ keySet: 'alpha', reason: 'r', mode: RotationMode.ROTATION_MODE_SCHEDULED }, t),
+    least: 'alpha-operate',
+  },
   listKeys: { call: (rpc, t) => rpc.listKeys({ keySet: 'alpha' }, t), least: 'alpha-read' },
-  revokeKey: { call: (rpc, t) => rpc.revokeKey({ kid: revocableKid, reason: 'compromised' }, t), least: 'alpha-operate' },
-  updateKeySetPolicy: { call: (rpc, t) => rpc.updateKeySetPolicy({ keySet: 'alpha', reason: 'no change' }, t), least: 'alpha-admin' },
-  listEvents: { call: (rpc, t) => rpc.listEvents({ keySet: 'alpha', kid: '', pageSize: 0, pageToken: '' }, t), least: 'alpha-read' },
+  revokeKey: {
+    call: (rpc, t) => rpc.revokeKey({ kid: revocableKid, reason: 'compromised' }, t),
+    least: 'alpha-operate',
+  },
+  updateKeySetPolicy: {
+    call: (rpc, t) => rpc.updateKeySetPolicy({ keySet: 'alpha', reason: 'no change' }, t),
+    least: 'alpha-admin',
+  },
+  listEvents: {
+    call: (rpc, t) => rpc.listEvents({ keySet: 'alpha', kid: '', pageSize: 0, pageToken: '' }, t),
+    least: 'alpha-read',
+  },
   getKeyTimeline: { call: (rpc, t) => rpc.getKeyTimeline({ keySet: 'alpha' }, t), least: 'alpha-read' },
   getRotationReadiness: { call: (rpc, t) => rpc.getRotationReadiness({ keySet: 'alpha' }, t), least: 'alpha-read' },
   createApiToken: {
-    call: (rpc, t) => rpc.createApiToken({ name: 'made-by-test', grants: [{ keySet: 'alpha', scopes: [Scope.SCOPE_READ] }] }, t),
+    call: (rpc, t) =>
+      rpc.createApiToken({ name: 'made-by-test', grants: [{ keySet: 'alpha', scopes: [Scope.SCOPE_READ] }] }, t),
     least: 'admin',
   },
   listApiTokens: { call: (rpc, t) => rpc.listApiTokens({}, t), least: 'admin' },
@@ -86,11 +110,15 @@ const CASES: { readonly [M in KeyServiceMethod]: { call: (rpc: Rpcs, token: stri
   whoAmI: { call: (rpc, t) => rpc.whoAmI({}, t), least: 'any' },
   rewrapKeys: { call: (rpc, t) => rpc.rewrapKeys({}, t), least: 'admin' },
   createUser: {
-    call: (rpc, t) => rpc.createUser({ username: 'made-by-test', password: 'a long enough password', role: Role.ROLE_VIEWER }, t),
+    call: (rpc, t) =>
+      rpc.createUser({ username: 'made-by-test', password: 'a long enough password', role: Role.ROLE_VIEWER }, t),
     least: 'admin',
   },
   listUsers: { call: (rpc, t) => rpc.listUsers({}, t), least: 'admin' },
-  setUserRole: { call: (rpc, t) => rpc.setUserRole({ username: 'made-by-test', role: Role.ROLE_OPERATOR }, t), least: 'admin' },
+  setUserRole: {
+    call: (rpc, t) => rpc.setUserRole({ username: 'made-by-test', role: Role.ROLE_OPERATOR }, t),
+    least: 'admin',
+  },
   disableUser: { call: (rpc, t) => rpc.disableUser({ username: 'made-by-test' }, t), least: 'admin' },
   login: { call: (rpc) => rpc.login({ username: 'viewer', password: VIEWER_PASSWORD }, null), least: 'public' },
   logout: { call: (rpc, t) => rpc.logout({}, t), least: 'session' },
@@ -160,7 +188,9 @@ describe('login', () => {
   it('needs no token, and answers a wrong password like an unknown user', async () => {
     expect(await statusOf(CASES.login.call(kw.rpc, null))).toBe('ok');
     const wrong = await statusOf(kw.rpc.login({ username: 'viewer', password: 'not the password at all' }, null));
-    const unknown = await statusOf(kw.rpc.login({ username: 'nobody-here', password: 'not the password at all' }, null));
+    const unknown = await statusOf(
+      kw.rpc.login({ username: 'nobody-here', password: 'not the password at all' }, null),
+    );
     expect([wrong, unknown]).toEqual([status.UNAUTHENTICATED, status.UNAUTHENTICATED]);
   });
 });
@@ -189,7 +219,10 @@ describe('what scoped tokens see', () => {
   });
 
   it('makes a token usable as soon as CreateApiToken returns, and dead as soon as RevokeApiToken does', async () => {
-    const created = await kw.rpc.createApiToken({ name: 'short-lived', grants: [{ keySet: 'beta', scopes: [Scope.SCOPE_READ] }] });
+    const created = await kw.rpc.createApiToken({
+      name: 'short-lived',
+      grants: [{ keySet: 'beta', scopes: [Scope.SCOPE_READ] }],
+    });
     await expect(kw.rpc.whoAmI({}, created.secret)).resolves.toMatchObject({ principal: 'token:short-lived' });
     const revoked = await kw.rpc.revokeApiToken({ id: created.token!.id, reason: 'done' });
     expect(revoked.token?.revokedAt).toBeInstanceOf(Date);
@@ -197,7 +230,9 @@ describe('what scoped tokens see', () => {
   });
 
   it('refuses "*" for anything but admin, and unknown names', async () => {
-    const star = await statusOf(kw.rpc.createApiToken({ name: 'x', grants: [{ keySet: '*', scopes: [Scope.SCOPE_SIGN] }] }));
+    const star = await statusOf(
+      kw.rpc.createApiToken({ name: 'x', grants: [{ keySet: '*', scopes: [Scope.SCOPE_SIGN] }] }),
+    );
     expect(star).toBe(status.INVALID_ARGUMENT);
     const empty = await statusOf(kw.rpc.createApiToken({ name: 'y', grants: [] }));
     expect(empty).toBe(status.INVALID_ARGUMENT);

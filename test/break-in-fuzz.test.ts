@@ -75,7 +75,9 @@ beforeAll(async () => {
     policy: KeySetPolicy.fromPartial({ excessTtl: ExcessTtl.EXCESS_TTL_CLAMP }),
   });
   for (const name of [SIGN_REFUSE, SIGN_CLAMP]) {
-    const { keys } = JSON.parse((await kw.rpc.getJwks({ keySet: name })).jwksJson) as { keys: (JsonWebKey & { kid: string })[] };
+    const { keys } = JSON.parse((await kw.rpc.getJwks({ keySet: name })).jwksJson) as {
+      keys: (JsonWebKey & { kid: string })[];
+    };
     for (const key of keys) publishedKeys.set(key.kid, createPublicKey({ key, format: 'jwk' }));
   }
   scopedToken = (
@@ -94,7 +96,11 @@ beforeAll(async () => {
  * Runs one property: no error logged while it ran, and the service serves afterwards. Resolves
  * with the number of cases that passed.
  */
-async function fuzz<T>(arbitrary: fc.Arbitrary<T>, check: (value: T) => Promise<void>, numRuns = RUNS): Promise<number> {
+async function fuzz<T>(
+  arbitrary: fc.Arbitrary<T>,
+  check: (value: T) => Promise<void>,
+  numRuns = RUNS,
+): Promise<number> {
   const logStart = kw.logs.length;
   const passed = await assertConcurrently(arbitrary, check, { numRuns, concurrency: CONCURRENCY });
   expect(errorLinesSince(kw.logs, logStart)).toEqual([]);
@@ -136,7 +142,29 @@ const wildUnit = fc.oneof(
   { weight: 1, arbitrary: LONE_SURROGATES },
   {
     weight: 3,
-    arbitrary: fc.constantFrom('/', '\\', '.', '..', '%', '%2F', '%00', '\u0000', '\n', '\r', '\t', ' ', '"', "'", '\u202e', '\ufeff', '*', '?', '#', '-', '_'),
+    arbitrary: fc.constantFrom(
+      '/',
+      '\\',
+      '.',
+      '..',
+      '%',
+      '%2F',
+      '%00',
+      '\u0000',
+      '\n',
+      '\r',
+      '\t',
+      ' ',
+      '"',
+      "'",
+      '\u202e',
+      '\ufeff',
+      '*',
+      '?',
+      '#',
+      '-',
+      '_',
+    ),
   },
   { weight: 4, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }) },
 );
@@ -144,20 +172,89 @@ const wildString = fc.string({ unit: wildUnit, maxLength: 40 });
 
 /** Near misses of valid names: case, whitespace, look-alikes, prototype keys, length limits. */
 const NEAR_NAMES = [
-  'default', 'Default', 'DEFAULT', ' default', 'default ', 'default\n', '\tdefault', 'de fault', 'dеfault' /* Cyrillic е */,
-  'ｄｅｆａｕｌｔ', 'default\u0000', 'default/', '/default', './default', '../default', 'default/../default', 'key-sets/default',
-  'default%2F..', '%64efault', 'fz-sign', 'FZ-SIGN', 'fz-sign.', 'fz_sign', '-fz', '_fz', '*', '**', '', ' ', '.', '..', '/',
-  '\\', '__proto__', 'constructor', 'prototype', 'tostring', 'hasownproperty', 'valueof', 'a'.repeat(64), 'a'.repeat(65),
-  `${'a'.repeat(63)}-`, 'ghost-set', 'x', '0', '9-9', 'a/b', 'a\\b', 'a:b', 'a@b', 'é', '日本', '🔑',
+  'default',
+  'Default',
+  'DEFAULT',
+  ' default',
+  'default ',
+  'default\n',
+  '\tdefault',
+  'de fault',
+  'dеfault' /* Cyrillic е */,
+  'ｄｅｆａｕｌｔ',
+  'default\u0000',
+  'default/',
+  '/default',
+  './default',
+  '../default',
+  'default/../default',
+  'key-sets/default',
+  'default%2F..',
+  '%64efault',
+  'fz-sign',
+  'FZ-SIGN',
+  'fz-sign.',
+  'fz_sign',
+  '-fz',
+  '_fz',
+  '*',
+  '**',
+  '',
+  ' ',
+  '.',
+  '..',
+  '/',
+  '\\',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'tostring',
+  'hasownproperty',
+  'valueof',
+  'a'.repeat(64),
+  'a'.repeat(65),
+  `${'a'.repeat(63)}-`,
+  'ghost-set',
+  'x',
+  '0',
+  '9-9',
+  'a/b',
+  'a\\b',
+  'a:b',
+  'a@b',
+  'é',
+  '日本',
+  '🔑',
 ];
 const pathish = fc
-  .array(fc.constantFrom('..', '.', '/', '\\', '%2F', '%2e%2e', 'default', 'fz-sign', 'a', '\u0000', '\u202e', '/etc/passwd', 'key-sets', '.well-known'), {
-    maxLength: 6,
-  })
+  .array(
+    fc.constantFrom(
+      '..',
+      '.',
+      '/',
+      '\\',
+      '%2F',
+      '%2e%2e',
+      'default',
+      'fz-sign',
+      'a',
+      '\u0000',
+      '\u202e',
+      '/etc/passwd',
+      'key-sets',
+      '.well-known',
+    ),
+    {
+      maxLength: 6,
+    },
+  )
   .map((pieces) => pieces.join(''));
 const longName = fc
   .tuple(
-    fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 65, max: 2_000 }) }, { weight: 1, arbitrary: fc.integer({ min: 2_000, max: 200_000 }) }),
+    fc.oneof(
+      { weight: 5, arbitrary: fc.integer({ min: 65, max: 2_000 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 2_000, max: 200_000 }) },
+    ),
     fc.constantFrom('a', 'é', '日', '🔑', '/', 'a-'),
   )
   .map(([length, piece]) => piece.repeat(Math.ceil(length / piece.length)));
@@ -193,9 +290,28 @@ const secondsText = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.constantFrom(
-      '0', '-0', '1', '-1', '359', '360', '3600', '3900', '86400', '2147483647', '-2147483648', '9007199254740992',
-      '9007199254740993', '-9007199254740993', '9223372036854775807', '-9223372036854775808', ' 600', '600 ', '+600',
-      '0x258', '00600', '',
+      '0',
+      '-0',
+      '1',
+      '-1',
+      '359',
+      '360',
+      '3600',
+      '3900',
+      '86400',
+      '2147483647',
+      '-2147483648',
+      '9007199254740992',
+      '9007199254740993',
+      '-9007199254740993',
+      '9223372036854775807',
+      '-9223372036854775808',
+      ' 600',
+      '600 ',
+      '+600',
+      '0x258',
+      '00600',
+      '',
     ),
   },
 );
@@ -207,13 +323,20 @@ interface WireDuration {
 const nanos = fc.oneof(
   { weight: 6, arbitrary: fc.constant(0) },
   { weight: 3, arbitrary: fc.integer() },
-  { weight: 1, arbitrary: fc.constantFrom(1, -1, 999_999_999, 1_000_000_000, -999_999_999, 2_147_483_647, -2_147_483_648) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(1, -1, 999_999_999, 1_000_000_000, -999_999_999, 2_147_483_647, -2_147_483_648),
+  },
 );
 const duration: fc.Arbitrary<WireDuration> = fc.record({ seconds: secondsText, nanos });
 
 /** What the server receives for a duration: ts-proto normalizes the int64 text on the way. */
 function wireSeconds(text: string): bigint {
-  return BigInt(KeySetPolicy.decode(KeySetPolicy.encode(KeySetPolicy.fromPartial({ rotationPeriod: { seconds: text, nanos: 0 } })).finish()).rotationPeriod!.seconds);
+  return BigInt(
+    KeySetPolicy.decode(
+      KeySetPolicy.encode(KeySetPolicy.fromPartial({ rotationPeriod: { seconds: text, nanos: 0 } })).finish(),
+    ).rotationPeriod!.seconds,
+  );
 }
 
 function inBand(value: bigint, min: bigint, max: bigint): boolean {
@@ -227,10 +350,40 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 const START_SECONDS = nowSeconds();
 
 const REGISTERED = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'];
-const SPECIAL_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '', ' exp', 'EXP', 'exp\u0000', 'alg', 'kid', 'crit'];
+const SPECIAL_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '',
+  ' exp',
+  'EXP',
+  'exp\u0000',
+  'alg',
+  'kid',
+  'crit',
+];
 
 const oddNumber = fc.constantFrom(
-  0, -0, 1, -1, 0.5, 1e308, -1e308, 5e-324, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 1e21, 2 ** 31, 2 ** 32, 8.64e12, 8.64e15, 1e16,
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  1e308,
+  -1e308,
+  5e-324,
+  2 ** 53,
+  2 ** 53 + 2,
+  -(2 ** 53),
+  1e21,
+  2 ** 31,
+  2 ** 32,
+  8.64e12,
+  8.64e15,
+  1e16,
 );
 const jsonNumber = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), oddNumber);
 /** A time around now, as a NumericDate could be: past, now, within the ttl, beyond it. */
@@ -245,8 +398,28 @@ const valueText = fc.oneof(
   { weight: 2, arbitrary: jsonNumber.map((value) => JSON.stringify(value)) },
   { weight: 2, arbitrary: aroundNow.map(String) },
   { weight: 2, arbitrary: wildString.map((value) => JSON.stringify(value)) },
-  { weight: 1, arbitrary: fc.array(fc.oneof(wildString, jsonNumber), { maxLength: 4 }).map((value) => JSON.stringify(value)) },
-  { weight: 1, arbitrary: fc.constantFrom('1e400', '-1e400', '1E2', '-0', '0.0', '1.0e-7', '123456789012345678901234567890', '"\\ud800"', '"\\u0000"', '{}', '[]', 'null', 'true') },
+  {
+    weight: 1,
+    arbitrary: fc.array(fc.oneof(wildString, jsonNumber), { maxLength: 4 }).map((value) => JSON.stringify(value)),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '1e400',
+      '-1e400',
+      '1E2',
+      '-0',
+      '0.0',
+      '1.0e-7',
+      '123456789012345678901234567890',
+      '"\\ud800"',
+      '"\\u0000"',
+      '{}',
+      '[]',
+      'null',
+      'true',
+    ),
+  },
 );
 const claimKey = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...REGISTERED) },
@@ -259,7 +432,11 @@ const claimsObjectText = fc
   .map((members) => `{${members.map(([key, value]) => `${JSON.stringify(key)}:${value}`).join(',')}}`);
 
 const deepText = fc
-  .tuple(fc.integer({ min: 1, max: 1_000 }), fc.constantFrom('array', 'object', 'mixed'), fc.constantFrom('1', '"x"', 'null', '{}', '[]'))
+  .tuple(
+    fc.integer({ min: 1, max: 1_000 }),
+    fc.constantFrom('array', 'object', 'mixed'),
+    fc.constantFrom('1', '"x"', 'null', '{}', '[]'),
+  )
   .map(([depth, shape, leaf]) => {
     const open = (level: number) => (shape === 'array' || (shape === 'mixed' && level % 2 === 0) ? '[' : '{"a":');
     const close = (level: number) => (shape === 'array' || (shape === 'mixed' && level % 2 === 0) ? ']' : '}');
@@ -290,7 +467,9 @@ const hugeText = fc
       case 'members':
         return `{${Array.from({ length: Math.floor(bytes / 12) }, (_, index) => `"k${index}":0`).join(',')}}`;
       default:
-        return `{"big":[${Array(Math.floor(bytes / 2)).fill('0').join(',')}]}`;
+        return `{"big":[${Array(Math.floor(bytes / 2))
+          .fill('0')
+          .join(',')}]}`;
     }
   });
 
@@ -305,17 +484,58 @@ const claimsText = fc.oneof(
   {
     weight: 2,
     arbitrary: fc.constantFrom(
-      '', ' ', '{', '}', '{}', '[]', 'null', '"{}"', '{} ', ' {}', '\ufeff{}', '{}{}', '{"a":1}x', '{"a":1,}', "{'a':1}",
-      '{"__proto__":{"exp":99999999999}}', '{"constructor":{"prototype":{"exp":1}}}', '{"exp":1,"exp":"soon"}',
-      '{"exp":"x","exp":1}', '{"aud":["a",1]}', '{"aud":[]}', '{"iat":-1}', '{"nbf":1e400}', '{"exp":null}', '{"sub":null}',
-      '{"jti":{}}', '{"a":"\\ud800"}', '{"\\u0000":0}', '{"a":1e400}',
+      '',
+      ' ',
+      '{',
+      '}',
+      '{}',
+      '[]',
+      'null',
+      '"{}"',
+      '{} ',
+      ' {}',
+      '\ufeff{}',
+      '{}{}',
+      '{"a":1}x',
+      '{"a":1,}',
+      "{'a':1}",
+      '{"__proto__":{"exp":99999999999}}',
+      '{"constructor":{"prototype":{"exp":1}}}',
+      '{"exp":1,"exp":"soon"}',
+      '{"exp":"x","exp":1}',
+      '{"aud":["a",1]}',
+      '{"aud":[]}',
+      '{"iat":-1}',
+      '{"nbf":1e400}',
+      '{"exp":null}',
+      '{"sub":null}',
+      '{"jti":{}}',
+      '{"a":"\\ud800"}',
+      '{"\\u0000":0}',
+      '{"a":1e400}',
     ),
   },
 );
 
 const typ = fc.option(
   fc.oneof(
-    fc.constantFrom('JWT', 'jwt', 'at+jwt', 'application/jwt', 'dpop+jwt', 'secevent+jwt', '', ' ', 'JWT ', 'x'.repeat(64), 'x'.repeat(65), 'a\nb', 'a b', 'é', 'none'),
+    fc.constantFrom(
+      'JWT',
+      'jwt',
+      'at+jwt',
+      'application/jwt',
+      'dpop+jwt',
+      'secevent+jwt',
+      '',
+      ' ',
+      'JWT ',
+      'x'.repeat(64),
+      'x'.repeat(65),
+      'a\nb',
+      'a b',
+      'é',
+      'none',
+    ),
     wildString,
   ),
   { nil: undefined },
@@ -365,7 +585,8 @@ function checkSigned(value: SignCase, signed: { jws: string; kid: string; alg: s
     if (!Object.hasOwn(claims, key)) throw new Error(`claim ${JSON.stringify(key)} was dropped`);
   }
   for (const key of Object.keys(claims)) {
-    if (!Object.hasOwn(input, key) && key !== 'iat' && key !== 'exp') throw new Error(`claim ${JSON.stringify(key)} was added`);
+    if (!Object.hasOwn(input, key) && key !== 'iat' && key !== 'exp')
+      throw new Error(`claim ${JSON.stringify(key)} was added`);
   }
   expect(typeof claims.iat).toBe('number');
   expect(typeof claims.exp).toBe('number');
@@ -386,7 +607,8 @@ function signOverSizedChannel(request: SignRequest): Promise<SignResponse> {
   const size = request.payload?.length ?? Buffer.byteLength(request.claimsJson ?? '');
   if (size < BULK_BYTES) return kw.rpc.sign(request);
   if (bulkClients.length === 0) {
-    for (let index = 0; index < 4; index += 1) bulkClients.push(new KeyServiceClient(kw.grpcAddress, credentials.createInsecure()));
+    for (let index = 0; index < 4; index += 1)
+      bulkClients.push(new KeyServiceClient(kw.grpcAddress, credentials.createInsecure()));
   }
   const client = bulkClients[nextBulkClient++ % bulkClients.length]!;
   const metadata = new Metadata();
@@ -437,7 +659,10 @@ describe('(1) Sign with arbitrary claims and typ', () => {
               const close = open === '[' ? ']' : '}';
               const claimsJson = `{"sub":"deep","x":${open.repeat(depth)}1${close.repeat(depth)}}`;
               expect(Buffer.byteLength(claimsJson)).toBeLessThanOrEqual(64 * 1024);
-              expectAcceptable(await outcomeOf(kw.rpc.sign({ keySet: SIGN_REFUSE, claimsJson })), `Sign nested ${depth} deep`);
+              expectAcceptable(
+                await outcomeOf(kw.rpc.sign({ keySet: SIGN_REFUSE, claimsJson })),
+                `Sign nested ${depth} deep`,
+              );
             },
           ),
           { numRuns: 10, endOnFailure: true },
@@ -489,7 +714,8 @@ async function callWithName({ method, name, scoped }: NameCase): Promise<Outcome
     }
     case 'getJwks': {
       const outcome = await outcomeOf(kw.rpc.getJwks({ keySet: name }, token));
-      if (outcome.ok) expect((JSON.parse(outcome.value.jwksJson) as { keys: unknown[] }).keys.length).toBeGreaterThan(0);
+      if (outcome.ok)
+        expect((JSON.parse(outcome.value.jwksJson) as { keys: unknown[] }).keys.length).toBeGreaterThan(0);
       return outcome;
     }
   }
@@ -530,10 +756,26 @@ describe('(2) key-set names', () => {
 
 const minShare = fc.oneof(
   fc.double(),
-  fc.constantFrom(Number.NaN, Infinity, -Infinity, 0, -0, 1, 0.5, 1 + Number.EPSILON, Number.MIN_VALUE, -Number.MIN_VALUE, 1e-300, Number.MAX_VALUE),
+  fc.constantFrom(
+    Number.NaN,
+    Infinity,
+    -Infinity,
+    0,
+    -0,
+    1,
+    0.5,
+    1 + Number.EPSILON,
+    Number.MIN_VALUE,
+    -Number.MIN_VALUE,
+    1e-300,
+    Number.MAX_VALUE,
+  ),
 );
 const enumNumber = fc.oneof(fc.constantFrom(0, 1, 2, 3, -1, 99), fc.integer());
-const uint32 = fc.oneof(fc.constantFrom(0, 1, 1024, 2048, 2049, 3072, 4096, 8192, 65_536, 2 ** 32 - 1), fc.nat({ max: 2 ** 32 - 1 }));
+const uint32 = fc.oneof(
+  fc.constantFrom(0, 1, 1024, 2048, 2049, 3072, 4096, 8192, 65_536, 2 ** 32 - 1),
+  fc.nat({ max: 2 ** 32 - 1 }),
+);
 const algorithmText = fc.oneof(
   fc.constantFrom(...ALGORITHMS, 'none', 'HS256', 'rs256', 'RS256 ', ' EdDSA', 'Ed25519', 'ES256K', 'RSA-OAEP', ''),
   wildString,
@@ -572,11 +814,20 @@ const policyRequest: fc.Arbitrary<UpdateKeySetPolicyRequest> = fc.record({
 const queues = new Map<string, Promise<unknown>>();
 function oneAtATime<T>(key: string, run: () => Promise<T>): Promise<T> {
   const result = (queues.get(key) ?? Promise.resolve()).then(run);
-  queues.set(key, result.catch(() => undefined));
+  queues.set(
+    key,
+    result.catch(() => undefined),
+  );
   return result;
 }
 
-const DURATION_FIELDS = ['rotationPeriod', 'prePublishPeriod', 'gracePeriod', 'retentionPeriod', 'maxTokenTtl'] as const;
+const DURATION_FIELDS = [
+  'rotationPeriod',
+  'prePublishPeriod',
+  'gracePeriod',
+  'retentionPeriod',
+  'maxTokenTtl',
+] as const;
 
 function durationsOf(policy: KeySetPolicy | undefined): WireDuration[] {
   if (policy === undefined) return [];
@@ -634,7 +885,19 @@ describe('(3) policy values', () => {
 
   it('cannot even send seconds that are not an int64 or nanos beyond int32: the client refuses to encode them', async () => {
     const notInt64 = fc.oneof(
-      fc.constantFrom('1e3', '1.5', 'abc', 'NaN', 'Infinity', '٣', '9223372036854775808', '-9223372036854775809', '0x', '--1', '1_000'),
+      fc.constantFrom(
+        '1e3',
+        '1.5',
+        'abc',
+        'NaN',
+        'Infinity',
+        '٣',
+        '9223372036854775808',
+        '-9223372036854775809',
+        '0x',
+        '--1',
+        '1_000',
+      ),
       wildString.filter((text) => !/^\s*[+-]?(\d+|0x[0-9a-f]+)\s*$/i.test(text) && text.trim() !== ''),
     );
     await fc.assert(
@@ -660,9 +923,13 @@ describe('(3) policy values', () => {
           fc.asyncProperty(field, fc.bigInt({ min: INT4_OVERFLOW_MIN, max: MAX_SAFE }), async (which, seconds) => {
             const value = { seconds: String(seconds), nanos: 0 };
             const policy = KeySetPolicy.fromPartial(
-              which === 'activationReadiness.maxDelay' ? { activationReadiness: { minShare: 0.5, maxDelay: value } } : { [which]: value },
+              which === 'activationReadiness.maxDelay'
+                ? { activationReadiness: { minShare: 0.5, maxDelay: value } }
+                : { [which]: value },
             );
-            const outcome = await outcomeOf(kw.rpc.updateKeySetPolicy({ keySet: POLICY_KEY_SETS[0]!, policy, reason: 'long' }));
+            const outcome = await outcomeOf(
+              kw.rpc.updateKeySetPolicy({ keySet: POLICY_KEY_SETS[0]!, policy, reason: 'long' }),
+            );
             expectAcceptable(outcome, `UpdateKeySetPolicy ${which} = ${seconds}s`);
           }),
           { numRuns: 10, endOnFailure: true },
@@ -715,7 +982,9 @@ describe('(3) policy values', () => {
 // (4) Grants in CreateApiToken.
 
 /** Every scope the contract defines (ts-proto adds UNRECOGNIZED = -1; 0 is UNSPECIFIED). */
-const VALID_SCOPES: readonly number[] = Object.values(Scope).filter((value): value is number => typeof value === 'number' && value > 0);
+const VALID_SCOPES: readonly number[] = Object.values(Scope).filter(
+  (value): value is number => typeof value === 'number' && value > 0,
+);
 const scopeNumber = fc.oneof(
   { weight: 5, arbitrary: fc.integer({ min: 0, max: Math.max(...VALID_SCOPES) + 1 }) },
   { weight: 2, arbitrary: fc.integer() },
@@ -729,7 +998,9 @@ const tokenTtl = fc.option(duration, { nil: undefined });
 const tokenRequest: fc.Arbitrary<CreateApiTokenRequest> = fc.record(
   {
     name: fc.oneof({ weight: 4, arbitrary: fc.constant('fz-token') }, { weight: 1, arbitrary: keySetName }),
-    grants: fc.array(fc.record({ keySet: grantKeySet, scopes: fc.array(scopeNumber, { maxLength: 6 }) }), { maxLength: 4 }),
+    grants: fc.array(fc.record({ keySet: grantKeySet, scopes: fc.array(scopeNumber, { maxLength: 6 }) }), {
+      maxLength: 4,
+    }),
     ttl: tokenTtl,
   },
   { requiredKeys: ['name', 'grants'] },
@@ -738,17 +1009,20 @@ const tokenRequest: fc.Arbitrary<CreateApiTokenRequest> = fc.record(
 function tokenEncodable(request: CreateApiTokenRequest): boolean {
   return (
     (request.ttl === undefined || encodable(KeySetPolicy.fromPartial({ rotationPeriod: request.ttl }))) &&
-    request.grants.every((grant) => grant.scopes.every((scope) => Number.isInteger(scope) && scope >= -(2 ** 31) && scope < 2 ** 31))
+    request.grants.every((grant) =>
+      grant.scopes.every((scope) => Number.isInteger(scope) && scope >= -(2 ** 31) && scope < 2 ** 31),
+    )
   );
 }
-
 
 describe('(4) token grants', () => {
   it(
     `answers ${RUNS} arbitrary CreateApiToken requests, and every token it makes holds only what was asked`,
     async () => {
       const arbitrary = tokenRequest.filter(
-        (request) => tokenEncodable(request) && (request.ttl === undefined || !inBand(wireSeconds(request.ttl.seconds), TTL_OVERFLOW_MIN, MAX_SAFE)),
+        (request) =>
+          tokenEncodable(request) &&
+          (request.ttl === undefined || !inBand(wireSeconds(request.ttl.seconds), TTL_OVERFLOW_MIN, MAX_SAFE)),
       );
       let created = 0;
       const passed = await fuzz(arbitrary, async (request) => {
@@ -827,7 +1101,13 @@ describe('(5) the same bugs through other fields', () => {
     'Rotate refuses a reason holding U+0000 with INVALID_ARGUMENT (not INTERNAL)',
     async () => {
       await regression(async () => {
-        const outcome = await outcomeOf(kw.rpc.rotate({ keySet: POLICY_KEY_SETS[2]!, reason: 'a\u0000b', mode: RotationMode.ROTATION_MODE_SCHEDULED }));
+        const outcome = await outcomeOf(
+          kw.rpc.rotate({
+            keySet: POLICY_KEY_SETS[2]!,
+            reason: 'a\u0000b',
+            mode: RotationMode.ROTATION_MODE_SCHEDULED,
+          }),
+        );
         expectAcceptable(outcome, 'Rotate with a NUL in its reason');
       });
     },
@@ -854,7 +1134,10 @@ describe('(5) the same bugs through other fields', () => {
     'RevokeApiToken refuses a reason holding U+0000 with INVALID_ARGUMENT (not INTERNAL)',
     async () => {
       await regression(async () => {
-        const { token } = await kw.rpc.createApiToken({ name: 'fz-revoke-me', grants: [{ keySet: SIGN_REFUSE, scopes: [Scope.SCOPE_READ] }] });
+        const { token } = await kw.rpc.createApiToken({
+          name: 'fz-revoke-me',
+          grants: [{ keySet: SIGN_REFUSE, scopes: [Scope.SCOPE_READ] }],
+        });
         const outcome = await outcomeOf(kw.rpc.revokeApiToken({ id: token!.id, reason: '\u0000' }));
         expectAcceptable(outcome, 'RevokeApiToken with a NUL reason');
       });
@@ -869,7 +1152,9 @@ describe('(5) the same bugs through other fields', () => {
     async () => {
       await regression(async () => {
         for (const issuer of ['https://issuer.example/\u0000', '\u0000https://issuer.example']) {
-          const outcome = await outcomeOf(kw.rpc.createKeySet({ name: 'fz-nul-issuer', algorithm: 'EdDSA', kidScheme: 0, issuer }));
+          const outcome = await outcomeOf(
+            kw.rpc.createKeySet({ name: 'fz-nul-issuer', algorithm: 'EdDSA', kidScheme: 0, issuer }),
+          );
           expectAcceptable(outcome, `CreateKeySet issuer ${JSON.stringify(issuer)}`);
         }
       });
@@ -884,10 +1169,14 @@ describe('(5) the same bugs through other fields', () => {
     async () => {
       await regression(async () => {
         const issuer = 'https://issuer.exa\tmple/x';
-        const outcome = await outcomeOf(kw.rpc.createKeySet({ name: 'fz-tab-issuer', algorithm: 'EdDSA', kidScheme: 0, issuer }));
+        const outcome = await outcomeOf(
+          kw.rpc.createKeySet({ name: 'fz-tab-issuer', algorithm: 'EdDSA', kidScheme: 0, issuer }),
+        );
         expectAcceptable(outcome, 'CreateKeySet with a TAB in the issuer');
         if (!outcome.ok) return;
-        const discovery = (await (await fetch(`${kw.httpUrl}/key-sets/fz-tab-issuer/.well-known/openid-configuration`)).json()) as { issuer: string };
+        const discovery = (await (
+          await fetch(`${kw.httpUrl}/key-sets/fz-tab-issuer/.well-known/openid-configuration`)
+        ).json()) as { issuer: string };
         // eslint-disable-next-line no-control-regex
         if (/[\u0000-\u001f\u007f]/.test(discovery.issuer)) {
           throw new Error(`published an issuer holding control characters: ${JSON.stringify(discovery.issuer)}`);
@@ -903,7 +1192,9 @@ describe('(5) the same bugs through other fields', () => {
     'ListEvents refuses a kid filter holding U+0000 with INVALID_ARGUMENT (not INTERNAL)',
     async () => {
       await regression(async () => {
-        const outcome = await outcomeOf(kw.rpc.listEvents({ keySet: SIGN_REFUSE, kid: 'a\u0000', pageSize: 0, pageToken: '' }, scopedReadToken));
+        const outcome = await outcomeOf(
+          kw.rpc.listEvents({ keySet: SIGN_REFUSE, kid: 'a\u0000', pageSize: 0, pageToken: '' }, scopedReadToken),
+        );
         expectAcceptable(outcome, 'ListEvents with a NUL in the kid filter');
       });
     },
@@ -925,21 +1216,30 @@ describe('(5) the same bugs through other fields', () => {
         const attacker = new KeyServiceClient(service.grpcAddress, credentials.createInsecure());
         try {
           await service.rpc.createKeySet({ name: 'victim', algorithm: 'EdDSA', kidScheme: 0 });
-          const { secret } = await service.rpc.createApiToken({ name: 'sign-only', grants: [{ keySet: 'victim', scopes: [Scope.SCOPE_SIGN] }] });
+          const { secret } = await service.rpc.createApiToken({
+            name: 'sign-only',
+            grants: [{ keySet: 'victim', scopes: [Scope.SCOPE_SIGN] }],
+          });
           const metadata = new Metadata();
           metadata.set('authorization', `Bearer ${secret}`);
           const attack = await within(
             5_000,
             new Promise<Outcome<unknown>>((resolve) => {
               attacker.getKeySet({ name: 'a'.repeat(200_000) }, metadata, (error, response) =>
-                resolve(error === null ? { ok: true, value: response } : { ok: false, code: error.code, details: error.details }),
+                resolve(
+                  error === null
+                    ? { ok: true, value: response }
+                    : { ok: false, code: error.code, details: error.details },
+                ),
               );
             }),
           );
-          if (attack === 'no answer') throw new Error('GetKeySet with a 200,000-character name did not answer within 5 s');
+          if (attack === 'no answer')
+            throw new Error('GetKeySet with a 200,000-character name did not answer within 5 s');
           expectAcceptable(attack, 'GetKeySet with a 200,000-character name');
           const after = await within(5_000, outcomeOf(service.rpc.whoAmI({})));
-          if (after === 'no answer') throw new Error('after that call, the gRPC server did not answer another client within 5 s');
+          if (after === 'no answer')
+            throw new Error('after that call, the gRPC server did not answer another client within 5 s');
           expect(after.ok).toBe(true);
         } finally {
           attacker.close();
@@ -957,8 +1257,15 @@ describe('the whole run', () => {
     expect(errorLinesSince(kw.logs, 0, setupLogEnd)).toEqual([]);
     const outside = kw.logs
       .map((line, index) => ({ line, index }))
-      .filter(({ index }) => index >= setupLogEnd && !excusedLogWindows.some(([from, to]) => index >= from && index < to));
-    expect(errorLinesSince(outside.map(({ line }) => line), 0)).toEqual([]);
+      .filter(
+        ({ index }) => index >= setupLogEnd && !excusedLogWindows.some(([from, to]) => index >= from && index < to),
+      );
+    expect(
+      errorLinesSince(
+        outside.map(({ line }) => line),
+        0,
+      ),
+    ).toEqual([]);
     await expectStillServing(kw, SIGN_REFUSE);
     await expectStillServing(kw, 'default');
   });

@@ -112,12 +112,23 @@ async function harvestPrivateKeys(): Promise<void> {
   );
   for (const row of rows) {
     if (row.encrypted_private_key === null || row.wrapped_data_key === null || row.master_key_id === null) continue;
-    const sealed = { ciphertext: row.encrypted_private_key, wrappedDataKey: row.wrapped_data_key, masterKeyId: row.master_key_id };
-    privateKeys.set(`${row.key_set_id}/${row.kid}`, openKey({ id: row.id, keySetId: row.key_set_id, kid: row.kid }, sealed, kw.masterKeys));
+    const sealed = {
+      ciphertext: row.encrypted_private_key,
+      wrappedDataKey: row.wrapped_data_key,
+      masterKeyId: row.master_key_id,
+    };
+    privateKeys.set(
+      `${row.key_set_id}/${row.kid}`,
+      openKey({ id: row.id, keySetId: row.key_set_id, kid: row.kid }, sealed, kw.masterKeys),
+    );
   }
 }
 
-async function createToken(name: string, grants: { keySet: string; scopes: Scope[] }[], ttlSeconds?: number): Promise<string> {
+async function createToken(
+  name: string,
+  grants: { keySet: string; scopes: Scope[] }[],
+  ttlSeconds?: number,
+): Promise<string> {
   const created = await wire.call('createApiToken', {
     name,
     grants,
@@ -127,10 +138,20 @@ async function createToken(name: string, grants: { keySet: string; scopes: Scope
   return created.secret;
 }
 
-async function allEventPages(request: { keySet: string; kid: string }, pageSize: number, label: string, token?: string): Promise<void> {
+async function allEventPages(
+  request: { keySet: string; kid: string },
+  pageSize: number,
+  label: string,
+  token?: string,
+): Promise<void> {
   let pageToken = '';
   for (let page = 0; page < 1_000; page += 1) {
-    const { nextPageToken } = await wire.call('listEvents', { ...request, pageSize, pageToken }, `${label} page ${page}`, token);
+    const { nextPageToken } = await wire.call(
+      'listEvents',
+      { ...request, pageSize, pageToken },
+      `${label} page ${page}`,
+      token,
+    );
     if (nextPageToken === '') return;
     pageToken = nextPageToken;
   }
@@ -155,7 +176,9 @@ async function readEverything(stage: string): Promise<void> {
     const base = name === 'default' ? kw.httpUrl : `${kw.httpUrl}/key-sets/${name}`;
     const headers = { 'user-agent': USER_AGENT };
     const jwks = await wire.http(`${base}/.well-known/jwks.json`, { headers });
-    await wire.http(`${base}/.well-known/jwks.json`, { headers: { ...headers, 'if-none-match': jwks.headers.get('etag') ?? '' } });
+    await wire.http(`${base}/.well-known/jwks.json`, {
+      headers: { ...headers, 'if-none-match': jwks.headers.get('etag') ?? '' },
+    });
     await wire.http(`${base}/.well-known/jwks.json`, { method: 'HEAD', headers });
     await wire.http(`${base}/.well-known/openid-configuration`, { headers });
   }
@@ -181,12 +204,18 @@ async function tick(): Promise<void> {
 beforeAll(async () => {
   wire = new WireRecorder(kw.client, TEST_ADMIN_TOKEN);
   tokens.push({ name: 'admin', secret: TEST_ADMIN_TOKEN, createdIn: undefined });
-  readerToken = await createToken('sec-reader', KEY_SETS.map((keySet) => ({ keySet, scopes: [Scope.SCOPE_READ] })));
+  readerToken = await createToken(
+    'sec-reader',
+    KEY_SETS.map((keySet) => ({ keySet, scopes: [Scope.SCOPE_READ] })),
+  );
   await createToken('sec-signer', [{ keySet: keySetOf('EdDSA'), scopes: [Scope.SCOPE_SIGN] }], 86_400);
   await createToken('sec-admin', [{ keySet: '*', scopes: [Scope.SCOPE_ADMIN] }], 86_400);
   const revoked = await createToken('sec-revoked', [{ keySet: keySetOf('ES256'), scopes: [Scope.SCOPE_READ] }]);
   const { tokens: listed } = await kw.rpc.listApiTokens({});
-  await wire.call('revokeApiToken', { id: listed.find((token) => token.name === 'sec-revoked')!.id, reason: 'leaked in a test' });
+  await wire.call('revokeApiToken', {
+    id: listed.find((token) => token.name === 'sec-revoked')!.id,
+    reason: 'leaked in a test',
+  });
   expect(revoked).toMatch(/^kw_/);
 
   // A staff account, its session, and failed logins (which the throttle and the audit trail record).
@@ -197,7 +226,10 @@ beforeAll(async () => {
     { username: 'sec-staff', password: PASSWORDS.wrongGuess },
     { username: PASSWORDS.typedAsUsername, password: PASSWORDS.staff },
   ]) {
-    const refused = await wire.call('login', attempt).then(() => 'ok', (error: ServiceError) => error.code);
+    const refused = await wire.call('login', attempt).then(
+      () => 'ok',
+      (error: ServiceError) => error.code,
+    );
     expect(refused).toBe(status.UNAUTHENTICATED);
   }
 
@@ -238,7 +270,11 @@ beforeAll(async () => {
     await wire.call('sign', { keySet: name, claimsJson: '{"sub":"break-in","n":2}' });
     await wire.call('sign', { keySet: name, payload: Buffer.from('opaque') });
   }
-  await wire.call('updateKeySetPolicy', { keySet: keySetOf('ES384'), reason: 'longer retention', policy: KeySetPolicy.fromPartial({ retentionPeriod: { seconds: '2000', nanos: 0 } }) });
+  await wire.call('updateKeySetPolicy', {
+    keySet: keySetOf('ES384'),
+    reason: 'longer retention',
+    policy: KeySetPolicy.fromPartial({ retentionPeriod: { seconds: '2000', nanos: 0 } }),
+  });
   await harvestPrivateKeys();
   await readEverything('every state');
 
@@ -249,16 +285,27 @@ beforeAll(async () => {
     wire.call('sign', { keySet: keySetOf('ES512'), claimsJson: 'not json' }),
     wire.call('sign', { keySet: keySetOf('ES512'), claimsJson: '{"exp":99999999999}' }),
     wire.call('getKeySet', { name: 'sec-missing' }),
-    wire.call('rotate', { keySet: keySetOf('RS256'), reason: 'r'.repeat(1_001), mode: RotationMode.ROTATION_MODE_SCHEDULED }),
+    wire.call('rotate', {
+      keySet: keySetOf('RS256'),
+      reason: 'r'.repeat(1_001),
+      mode: RotationMode.ROTATION_MODE_SCHEDULED,
+    }),
     wire.call('listEvents', { keySet: keySetOf('PS384'), kid: '', pageSize: 0, pageToken: 'forged' }),
-    wire.call('getKeySet', { name: keySetOf('ES256') }, 'as signer', tokens.find((token) => token.name === 'sec-signer')!.secret),
+    wire.call(
+      'getKeySet',
+      { name: keySetOf('ES256') },
+      'as signer',
+      tokens.find((token) => token.name === 'sec-signer')!.secret,
+    ),
   ];
   for (const call of refused) {
     const code = await call.then(
       () => 'ok',
       (error: ServiceError) => error.code,
     );
-    expect([status.INVALID_ARGUMENT, status.NOT_FOUND, status.FAILED_PRECONDITION, status.PERMISSION_DENIED]).toContain(code);
+    expect([status.INVALID_ARGUMENT, status.NOT_FOUND, status.FAILED_PRECONDITION, status.PERMISSION_DENIED]).toContain(
+      code,
+    );
   }
 
   // The client sightings the gateway recorded reach the database, for the dump.
@@ -279,7 +326,10 @@ describe('the setup', () => {
   it('recovered the private key of every key, destroyed ones included', async () => {
     const rows = await queryDatabase<{ n: string }>(kw.databaseUrl, 'SELECT count(*) AS n FROM keys');
     expect(privateKeys.size).toBe(Number(rows[0]!.n));
-    const destroyed = await queryDatabase<{ n: string }>(kw.databaseUrl, "SELECT count(*) AS n FROM keys WHERE state = 'DESTROYED' AND encrypted_private_key IS NULL");
+    const destroyed = await queryDatabase<{ n: string }>(
+      kw.databaseUrl,
+      "SELECT count(*) AS n FROM keys WHERE state = 'DESTROYED' AND encrypted_private_key IS NULL",
+    );
     expect(Number(destroyed[0]!.n)).toBe(KEY_SETS.length);
   });
 
@@ -294,14 +344,22 @@ describe('the setup', () => {
       // The first PEM line holds the start of the private part for every key type.
       expect(findNeedles({ text: pem.split('\n')[1]! }, needles).length, type).toBeGreaterThan(0);
       expect(findNeedles({ text: der.toString('hex') }, needles).length, type).toBeGreaterThan(0);
-      expect(findNeedles({ text: '', bytes: Buffer.concat([Buffer.from('x'), d.subarray(3, 30)]) }, needles).length, type).toBeGreaterThan(0);
+      expect(
+        findNeedles({ text: '', bytes: Buffer.concat([Buffer.from('x'), d.subarray(3, 30)]) }, needles).length,
+        type,
+      ).toBeGreaterThan(0);
       expect(findNeedles({ text: `\\x${d.subarray(5, 29).toString('hex')}` }, needles).length, type).toBeGreaterThan(0);
-      expect(findNeedles({ text: JSON.stringify(key.export({ format: 'jwk' })) }, needles).length, type).toBeGreaterThan(0);
+      expect(
+        findNeedles({ text: JSON.stringify(key.export({ format: 'jwk' })) }, needles).length,
+        type,
+      ).toBeGreaterThan(0);
     }
     expect(privateJsonMembers({ a: `{"keys":[{"kty":"OKP","d":"x"}]}` })).toEqual([
       { path: '$.a<json>.keys[0].d', problem: 'private JWK member' },
     ]);
-    expect(findNeedles({ text: `x${Buffer.from(TEST_ADMIN_TOKEN).toString('hex')}x` }, secretNeedles(TEST_ADMIN_TOKEN))).not.toEqual([]);
+    expect(
+      findNeedles({ text: `x${Buffer.from(TEST_ADMIN_TOKEN).toString('hex')}x` }, secretNeedles(TEST_ADMIN_TOKEN)),
+    ).not.toEqual([]);
     expect(passwordsIn({ text: `\\x${Buffer.from(PASSWORDS.typedAsUsername).toString('hex')}` })).toHaveLength(1);
     const throttleSecret = deriveSecret(kw.masterKey, 'login-throttle');
     expect(derivedSecretsIn({ text: `"${throttleSecret.toString('base64')}"` })).not.toEqual([]);
@@ -325,7 +383,17 @@ function privateKeysIn(haystack: { text: string; bytes?: Buffer }): { where: str
 describe('every answer a caller gets', () => {
   it('covers every read RPC, the HTTP documents and some refusals, for every algorithm and state', () => {
     const labels = new Set(wire.seen.map((seen) => seen.label.split(' ')[0]));
-    for (const rpc of ['GetKeySet', 'ListKeySets', 'ListKeys', 'GetJWKS', 'GetKeyTimeline', 'ListEvents', 'GetRotationReadiness', 'WhoAmI', 'ListApiTokens']) {
+    for (const rpc of [
+      'GetKeySet',
+      'ListKeySets',
+      'ListKeys',
+      'GetJWKS',
+      'GetKeyTimeline',
+      'ListEvents',
+      'GetRotationReadiness',
+      'WhoAmI',
+      'ListApiTokens',
+    ]) {
       expect(labels, rpc).toContain(rpc);
     }
     expect(labels).toContain('GET');
@@ -339,7 +407,8 @@ describe('every answer a caller gets', () => {
     const findings: string[] = [];
     for (const seen of wire.seen) {
       jwks += countJwks(seen.decoded);
-      for (const finding of privateJsonMembers(seen.decoded)) findings.push(`${seen.label}: ${finding.path} (${finding.problem})`);
+      for (const finding of privateJsonMembers(seen.decoded))
+        findings.push(`${seen.label}: ${finding.path} (${finding.problem})`);
     }
     expect(findings).toEqual([]);
     // The walk did look at JWKs: public_jwk_json, jwks_json and the HTTP JWKS bodies.
@@ -373,7 +442,10 @@ describe('every answer a caller gets', () => {
 
 function passwordsIn(haystack: { text: string; bytes?: Buffer }): { where: string; needles: string[] }[] {
   return Object.entries(PASSWORDS)
-    .map(([which, password]) => ({ where: `password ${which}`, needles: findNeedles(haystack, secretNeedles(password)) }))
+    .map(([which, password]) => ({
+      where: `password ${which}`,
+      needles: findNeedles(haystack, secretNeedles(password)),
+    }))
     .filter((entry) => entry.needles.length > 0);
 }
 
@@ -397,10 +469,22 @@ describe('a database dump', () => {
 
   it('is a real dump of every table, with the rows this file made', async () => {
     expect(dump.tables).toEqual(
-      expect.arrayContaining(['keys', 'key_events', 'api_tokens', 'jwks_client_sightings', 'key_sets', 'users', 'sessions', 'login_failures']),
+      expect.arrayContaining([
+        'keys',
+        'key_events',
+        'api_tokens',
+        'jwks_client_sightings',
+        'key_sets',
+        'users',
+        'sessions',
+        'login_failures',
+      ]),
     );
     for (const keys of finalKeys.values()) for (const key of keys) expect(dump.text).toContain(key.kid);
-    const sightings = await queryDatabase<{ n: string }>(kw.databaseUrl, 'SELECT count(*) AS n FROM jwks_client_sightings');
+    const sightings = await queryDatabase<{ n: string }>(
+      kw.databaseUrl,
+      'SELECT count(*) AS n FROM jwks_client_sightings',
+    );
     expect(Number(sightings[0]!.n)).toBeGreaterThan(0);
     expect(['pg_dump', 'copy']).toContain(dump.how);
   });
@@ -418,7 +502,14 @@ describe('a database dump', () => {
 
   it('holds no address or User-Agent of the clients that fetched the JWKS', () => {
     const needles: Needles = {
-      text: [USER_AGENT, Buffer.from(USER_AGENT).toString('hex'), Buffer.from(USER_AGENT).toString('base64'), '127.0.0.1', '::ffff:127.0.0.1', `127.0.0.1\n${USER_AGENT}`],
+      text: [
+        USER_AGENT,
+        Buffer.from(USER_AGENT).toString('hex'),
+        Buffer.from(USER_AGENT).toString('base64'),
+        '127.0.0.1',
+        '::ffff:127.0.0.1',
+        `127.0.0.1\n${USER_AGENT}`,
+      ],
       bytes: [],
     };
     expect(findNeedles(haystack, needles)).toEqual([]);

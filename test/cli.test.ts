@@ -2,7 +2,14 @@
 // runs it (`node server/dist/cli/main.js ...`, token in KEYWARD_TOKEN), against a real service on a
 // fresh database. `npm test` builds first; while developing, `npx tsc -b server`.
 
-import { Server, ServerCredentials, status, type Metadata, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import {
+  Server,
+  ServerCredentials,
+  status,
+  type Metadata,
+  type sendUnaryData,
+  type ServerUnaryCall,
+} from '@grpc/grpc-js';
 import { KeyServiceService, type WhoAmIRequest, type WhoAmIResponse } from '@keyward/proto/keyward/v1';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -146,12 +153,14 @@ describe('keyward (the admin command)', () => {
     expect(payments!.slice(header!.indexOf('CREATED'))).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /);
     expect(rows.some((row) => row.startsWith('other '))).toBe(true);
 
-    const json = JSON.parse((await ok(['key-sets', 'list', '--json'])).stdout) as { keySets: { name: string; algorithm: string }[] };
+    const json = JSON.parse((await ok(['key-sets', 'list', '--json'])).stdout) as {
+      keySets: { name: string; algorithm: string }[];
+    };
     expect(json.keySets.map((keySet) => keySet.name)).toEqual(expect.arrayContaining(['payments', 'other']));
     expect(json.keySets.find((keySet) => keySet.name === 'payments')?.algorithm).toBe('ES256');
   });
 
-  it('signs a JWT that verifies with jose against the JWKS it prints, which is the gateway\'s document', async () => {
+  it("signs a JWT that verifies with jose against the JWKS it prints, which is the gateway's document", async () => {
     const signed = await ok(['sign', 'payments', '--claims', '{"sub":"x","aud":"billing"}']);
     const jws = signed.stdout.trim();
     expect(jws.split('.')).toHaveLength(3);
@@ -162,9 +171,13 @@ describe('keyward (the admin command)', () => {
     expect(jwks.stdout).toBe(await served.text());
     expect(jwks.stderr).toBe(`ETag: ${served.headers.get('etag')}\n`);
 
-    const { payload, protectedHeader } = await jwtVerify(jws, createLocalJWKSet(JSON.parse(jwks.stdout) as JSONWebKeySet), {
-      audience: 'billing',
-    });
+    const { payload, protectedHeader } = await jwtVerify(
+      jws,
+      createLocalJWKSet(JSON.parse(jwks.stdout) as JSONWebKeySet),
+      {
+        audience: 'billing',
+      },
+    );
     expect(payload.sub).toBe('x');
     expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: await activeKid('payments') });
   });
@@ -190,15 +203,24 @@ describe('keyward (the admin command)', () => {
     const events = await ok(['events', '--key-set', 'payments']);
     expect(events.stdout.split('\n')[0]).toMatch(/^ID +TIME +TYPE +KEY SET +KID +ACTOR +REASON$/);
     // An immediate rotation: the old key retires and the new one activates, both with the reason.
-    expect(events.stdout).toMatch(new RegExp(` key\\.retired +payments +${rotation.before} +token:\\S+ +cli rotation test$`, 'm'));
-    expect(events.stdout).toMatch(new RegExp(` key\\.activated +payments +${rotation.after} +token:\\S+ +cli rotation test$`, 'm'));
+    expect(events.stdout).toMatch(
+      new RegExp(` key\\.retired +payments +${rotation.before} +token:\\S+ +cli rotation test$`, 'm'),
+    );
+    expect(events.stdout).toMatch(
+      new RegExp(` key\\.activated +payments +${rotation.after} +token:\\S+ +cli rotation test$`, 'm'),
+    );
 
     // A kid (base64url) may start with "-": given with "=", it cannot be taken for an option.
     const json = JSON.parse((await ok(['events', `--kid=${rotation.after}`, '--json'])).stdout) as {
       events: { type: string; reason?: string; keySet: string; kid: string }[];
     };
     expect(json.events).toContainEqual(
-      expect.objectContaining({ type: 'key.activated', reason: 'cli rotation test', keySet: 'payments', kid: rotation.after }),
+      expect.objectContaining({
+        type: 'key.activated',
+        reason: 'cli rotation test',
+        keySet: 'payments',
+        kid: rotation.after,
+      }),
     );
 
     // --limit follows pages up to the limit and no further.
@@ -247,7 +269,9 @@ describe('keyward (the admin command)', () => {
   });
 
   it('users create takes the password on standard input; users list shows the account, never a password', async () => {
-    const created = await ok(['users', 'create', 'alice', '--role', 'operator', '--password-stdin'], { stdin: `${PASSWORDS.alice}\n` });
+    const created = await ok(['users', 'create', 'alice', '--role', 'operator', '--password-stdin'], {
+      stdin: `${PASSWORDS.alice}\n`,
+    });
     expect(field(created.stdout, 'username')).toBe('alice');
     expect(field(created.stdout, 'role')).toBe('operator');
     expect(field(created.stdout, 'status')).toBe('active');
@@ -257,7 +281,9 @@ describe('keyward (the admin command)', () => {
     const table = await ok(['users', 'list']);
     const [header, ...rows] = table.stdout.trimEnd().split('\n');
     expect(header).toMatch(/^USERNAME +ROLE +STATUS +CREATED +CREATED BY +DISABLED$/);
-    expect(rows).toContainEqual(expect.stringMatching(/^alice +operator +active +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z +token:\S+ +-$/));
+    expect(rows).toContainEqual(
+      expect.stringMatching(/^alice +operator +active +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z +token:\S+ +-$/),
+    );
 
     const json = JSON.parse((await ok(['users', 'list', '--json'])).stdout) as { users: Record<string, unknown>[] };
     const alice = json.users.find((user) => user.username === 'alice');
@@ -269,15 +295,23 @@ describe('keyward (the admin command)', () => {
     for (const stdin of ['', '\n']) {
       const empty = await keyward(['users', 'create', 'bob', '--role', 'viewer', '--password-stdin'], { stdin });
       expect(empty.code).toBe(1);
-      expect(empty.stderr).toMatch(/^keyward: --password-stdin: standard input is empty; pipe the password in [^\n]+\n$/);
+      expect(empty.stderr).toMatch(
+        /^keyward: --password-stdin: standard input is empty; pipe the password in [^\n]+\n$/,
+      );
     }
-    const role = await keyward(['users', 'create', 'bob', '--role', 'root', '--password-stdin'], { stdin: PASSWORDS.alice });
+    const role = await keyward(['users', 'create', 'bob', '--role', 'root', '--password-stdin'], {
+      stdin: PASSWORDS.alice,
+    });
     expect(role.code).toBe(2);
     expect(role.stderr).toBe(
       'keyward: --role must be one of viewer, operator, admin, got "root"\n' +
         'usage: keyward users create <username> --role <viewer|operator|admin> --password-stdin\n',
     );
-    const short = await refused(['users', 'create', 'bob', '--role', 'viewer', '--password-stdin'], { stdin: 'tooshort\n' }, 'INVALID_ARGUMENT');
+    const short = await refused(
+      ['users', 'create', 'bob', '--role', 'viewer', '--password-stdin'],
+      { stdin: 'tooshort\n' },
+      'INVALID_ARGUMENT',
+    );
     expect(short.stderr).toMatch(/password/);
     const list = await ok(['users', 'list']);
     expect(list.stdout).not.toMatch(/^bob /m);
@@ -295,10 +329,16 @@ describe('keyward (the admin command)', () => {
     expect((await ok(['key-sets', 'list'], { token: session })).stdout).toMatch(/^payments +ES256 /m);
 
     // An operator reads and operates, and nothing else.
-    await refused(['tokens', 'create', 'by-alice', '--grant', 'payments:sign'], { token: session }, 'PERMISSION_DENIED');
+    await refused(
+      ['tokens', 'create', 'by-alice', '--grant', 'payments:sign'],
+      { token: session },
+      'PERMISSION_DENIED',
+    );
     await refused(['users', 'list'], { token: session }, 'PERMISSION_DENIED');
 
-    const json = JSON.parse((await ok(['login', 'alice', '--password-stdin', '--json'], { token: null, stdin: PASSWORDS.alice })).stdout) as {
+    const json = JSON.parse(
+      (await ok(['login', 'alice', '--password-stdin', '--json'], { token: null, stdin: PASSWORDS.alice })).stdout,
+    ) as {
       sessionToken: string;
       role: string;
       expiresAt: string;
@@ -312,12 +352,15 @@ describe('keyward (the admin command)', () => {
   it('a wrong password or an unknown user is one UNAUTHENTICATED line, the same for both, with no password in it', async () => {
     await ok(['users', 'create', 'carol', '--role', 'viewer', '--password-stdin'], { stdin: PASSWORDS.carol });
     for (const username of ['carol', 'nobody']) {
-      const run = await keyward(['login', username, '--password-stdin'], { token: null, stdin: `${PASSWORDS.wrong}\n` });
+      const run = await keyward(['login', username, '--password-stdin'], {
+        token: null,
+        stdin: `${PASSWORDS.wrong}\n`,
+      });
       expect(run).toMatchObject({ code: 1, stdout: '', stderr: LOGIN_FAILED });
     }
   });
 
-  it('users set-role and users disable end the user\'s sessions; a disabled user cannot log in', async () => {
+  it("users set-role and users disable end the user's sessions; a disabled user cannot log in", async () => {
     await ok(['users', 'create', 'dave', '--role', 'viewer', '--password-stdin'], { stdin: PASSWORDS.dave });
     const asViewer = await login('dave');
     expect(field((await ok(['whoami'], { token: asViewer })).stdout, 'grants')).toBe('*:read');
@@ -360,7 +403,9 @@ describe('keyward (the admin command)', () => {
       const run = await keyward(args, { token: null });
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toMatch(/^keyward: a password is never taken on the command line [^\n]+ --password-stdin\nusage: keyward /);
+      expect(run.stderr).toMatch(
+        /^keyward: a password is never taken on the command line [^\n]+ --password-stdin\nusage: keyward /,
+      );
     }
   });
 
@@ -391,25 +436,61 @@ describe('keyward (the admin command)', () => {
     const missing = await keyward(['whoami'], { token: null });
     expect(missing.code).toBe(1);
     expect(missing.stdout).toBe('');
-    expect(missing.stderr).toMatch(/^keyward: no API token: set KEYWARD_TOKEN, or KEYWARD_TOKEN_FILE \/ --token-file [^\n]*\n$/);
+    expect(missing.stderr).toMatch(
+      /^keyward: no API token: set KEYWARD_TOKEN, or KEYWARD_TOKEN_FILE \/ --token-file [^\n]*\n$/,
+    );
 
-    const asArgument = await keyward(['whoami', `--token=${TEST_ADMIN_TOKEN}`], { token: null, usesToken: TEST_ADMIN_TOKEN });
+    const asArgument = await keyward(['whoami', `--token=${TEST_ADMIN_TOKEN}`], {
+      token: null,
+      usesToken: TEST_ADMIN_TOKEN,
+    });
     expect(asArgument.code).toBe(2);
     expect(asArgument.stderr).toMatch(/^keyward: the API token is never taken on the command line/);
   });
 
   it('help lists every command', async () => {
     const help = await ok(['help'], { token: null });
-    for (const command of ['key-sets list', 'key-sets create <name>', 'keys timeline', 'rotate <key-set>', 'revoke <kid>', 'policy set',
-      'jwks <key-set>', 'events', 'readiness <key-set>', 'sign <key-set>', 'tokens create <name>', 'tokens revoke <id>', 'whoami', 'rewrap',
-      'users list', 'users create <username>', 'users set-role <username>', 'users disable <username>', 'login <username>', 'logout']) {
+    for (const command of [
+      'key-sets list',
+      'key-sets create <name>',
+      'keys timeline',
+      'rotate <key-set>',
+      'revoke <kid>',
+      'policy set',
+      'jwks <key-set>',
+      'events',
+      'readiness <key-set>',
+      'sign <key-set>',
+      'tokens create <name>',
+      'tokens revoke <id>',
+      'whoami',
+      'rewrap',
+      'users list',
+      'users create <username>',
+      'users set-role <username>',
+      'users disable <username>',
+      'login <username>',
+      'logout',
+    ]) {
       expect(help.stdout).toContain(`keyward ${command}`);
     }
-    expect((await ok(['rotate', '--help'], { token: null })).stdout).toMatch(/^usage: keyward rotate <key-set> --reason <text> \[--immediate\]\n/);
+    expect((await ok(['rotate', '--help'], { token: null })).stdout).toMatch(
+      /^usage: keyward rotate <key-set> --reason <text> \[--immediate\]\n/,
+    );
   });
 
   it('policy set changes the policy; readiness reports on the key set', async () => {
-    const updated = await ok(['policy', 'set', 'payments', '--rotation-period', '60d', '--auto-rotate', 'off', '--reason', 'cli policy test']);
+    const updated = await ok([
+      'policy',
+      'set',
+      'payments',
+      '--rotation-period',
+      '60d',
+      '--auto-rotate',
+      'off',
+      '--reason',
+      'cli policy test',
+    ]);
     expect(field(updated.stdout, 'rotation period')).toBe('60d');
     expect(field(updated.stdout, 'auto-rotate')).toBe('off');
 
@@ -426,7 +507,9 @@ describe('keyward (the admin command)', () => {
 
   it('talks TLS with --ca (KEYWARD_CA), and mutual TLS with --cert and --key', async () => {
     const pki = await makeTestPki(scratch);
-    const tls = await startWhoAmIServer(ServerCredentials.createSsl(pki.caPem, [{ cert_chain: pki.serverCert, private_key: pki.serverKey }], false));
+    const tls = await startWhoAmIServer(
+      ServerCredentials.createSsl(pki.caPem, [{ cert_chain: pki.serverCert, private_key: pki.serverKey }], false),
+    );
     const mutual = await startWhoAmIServer(
       ServerCredentials.createSsl(pki.caPem, [{ cert_chain: pki.serverCert, private_key: pki.serverKey }], true),
     );
@@ -439,8 +522,18 @@ describe('keyward (the admin command)', () => {
       expect(plaintext.code).toBe(1);
       expect(plaintext.stderr).toMatch(/^keyward: UNAVAILABLE: [^\n]+\n$/);
 
-      const withCertificate = ['whoami', '--ca', pki.paths.ca, '--cert', pki.paths.clientCert, '--key', pki.paths.clientKey];
-      expect(field((await ok(withCertificate, { env: { KEYWARD_SERVER: mutual.address } })).stdout, 'principal')).toBe('token:over-tls');
+      const withCertificate = [
+        'whoami',
+        '--ca',
+        pki.paths.ca,
+        '--cert',
+        pki.paths.clientCert,
+        '--key',
+        pki.paths.clientKey,
+      ];
+      expect(field((await ok(withCertificate, { env: { KEYWARD_SERVER: mutual.address } })).stdout, 'principal')).toBe(
+        'token:over-tls',
+      );
       await ok(['whoami'], {
         env: {
           KEYWARD_SERVER: mutual.address,
@@ -449,7 +542,9 @@ describe('keyward (the admin command)', () => {
           KEYWARD_CLIENT_KEY: pki.paths.clientKey,
         },
       });
-      const noCertificate = await keyward(['whoami', '--ca', pki.paths.ca], { env: { KEYWARD_SERVER: mutual.address } });
+      const noCertificate = await keyward(['whoami', '--ca', pki.paths.ca], {
+        env: { KEYWARD_SERVER: mutual.address },
+      });
       expect(noCertificate.code).toBe(1);
       expect(noCertificate.stderr).toMatch(/^keyward: UNAVAILABLE: [^\n]+\n$/);
     } finally {
@@ -461,7 +556,9 @@ describe('keyward (the admin command)', () => {
     expect(runs.length).toBeGreaterThan(20);
     const logins = runs.filter((run) => run.args[0] === 'login' && run.code === 0);
     const sessions = logins.map((run) =>
-      run.args.includes('--json') ? (JSON.parse(run.stdout) as { sessionToken: string }).sessionToken : run.stdout.trimEnd(),
+      run.args.includes('--json')
+        ? (JSON.parse(run.stdout) as { sessionToken: string }).sessionToken
+        : run.stdout.trimEnd(),
     );
     expect(sessions.length).toBeGreaterThan(5);
     for (const run of runs) {

@@ -25,7 +25,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const migrate = (databaseUrl: string) => run(process.execPath, [CLI], { env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl } });
+const migrate = (databaseUrl: string) =>
+  run(process.execPath, [CLI], { env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl } });
 
 it('applies every migration once, then reports the database up to date', async () => {
   const first = await migrate(database.url);

@@ -38,7 +38,11 @@ it('drops a key-set creation whose deadline passes while it waits for key genera
 it('drops a rotation whose deadline passes while it waits for key generation', async () => {
   const before = (await kw.rpc.listKeys({ keySet: 'after' })).keys.map((key) => key.kid);
   const slow = kw.rpc.createKeySet({ name: 'slow-rsa-2', algorithm: 'RS256', rsaModulusBits: 4096, kidScheme: 0 });
-  const dropped = kw.rpc.rotate({ keySet: 'after', mode: RotationMode.ROTATION_MODE_SCHEDULED, reason: 'too late' }, undefined, soon(50));
+  const dropped = kw.rpc.rotate(
+    { keySet: 'after', mode: RotationMode.ROTATION_MODE_SCHEDULED, reason: 'too late' },
+    undefined,
+    soon(50),
+  );
   expect((await grpcError(dropped)).code).toBe(status.DEADLINE_EXCEEDED);
   await slow;
   await kw.rpc.createKeySet({ name: 'after-2', algorithm: 'ES256', kidScheme: 0 });
@@ -55,7 +59,9 @@ it('checks no password, and starts no session, for logins whose deadline passes 
   expect(await Promise.all([lateGuess, lateLogin])).toEqual([status.DEADLINE_EXCEEDED, status.DEADLINE_EXCEEDED]);
   expect(await Promise.all(busy)).toEqual(Array.from({ length: 8 }, () => status.UNAUTHENTICATED));
   // Both slots, after whatever still waited: once these are through, so is any late check.
-  const barrier = ['barrier-1', 'barrier-2'].map((username) => statusOf(kw.rpc.login({ username, password: PASSWORD }, null)));
+  const barrier = ['barrier-1', 'barrier-2'].map((username) =>
+    statusOf(kw.rpc.login({ username, password: PASSWORD }, null)),
+  );
   expect(await Promise.all(barrier)).toEqual([status.UNAUTHENTICATED, status.UNAUTHENTICATED]);
 
   // Every checked password leaves an event: the late guess left none, the late login no session.

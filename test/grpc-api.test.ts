@@ -236,8 +236,18 @@ describe('Rotate and ListKeys', () => {
       );
       expect(rows).toEqual([
         expect.objectContaining({ type: 'key_set.created', actor: 'token:KEYWARD_ADMIN_TOKEN' }),
-        { type: 'key.retired', kid: created.activeKey!.kid, actor: 'token:KEYWARD_ADMIN_TOKEN', reason: 'suspected leak' },
-        { type: 'key.activated', kid: rotated.newKey!.kid, actor: 'token:KEYWARD_ADMIN_TOKEN', reason: 'suspected leak' },
+        {
+          type: 'key.retired',
+          kid: created.activeKey!.kid,
+          actor: 'token:KEYWARD_ADMIN_TOKEN',
+          reason: 'suspected leak',
+        },
+        {
+          type: 'key.activated',
+          kid: rotated.newKey!.kid,
+          actor: 'token:KEYWARD_ADMIN_TOKEN',
+          reason: 'suspected leak',
+        },
       ]);
     } finally {
       await client.end();
@@ -245,7 +255,9 @@ describe('Rotate and ListKeys', () => {
   });
 
   it('answers NOT_FOUND for unknown key sets', async () => {
-    expect((await grpcError(kw.rpc.rotate({ keySet: 'ghost', reason: '', mode: IMMEDIATE }))).code).toBe(status.NOT_FOUND);
+    expect((await grpcError(kw.rpc.rotate({ keySet: 'ghost', reason: '', mode: IMMEDIATE }))).code).toBe(
+      status.NOT_FOUND,
+    );
     expect((await grpcError(kw.rpc.listKeys({ keySet: 'ghost' }))).code).toBe(status.NOT_FOUND);
   });
 

@@ -110,13 +110,19 @@ describe('RevokeKey', () => {
     expect(served.keys.map((key) => key.kid)).toEqual([second.kid]);
     expect(served.etag).not.toBe(etagBefore);
     const viaRpc = await kw.rpc.getJwks({ keySet: name });
-    expect((JSON.parse(viaRpc.jwksJson) as { keys: { kid: string }[] }).keys.map((key) => key.kid)).toEqual([second.kid]);
+    expect((JSON.parse(viaRpc.jwksJson) as { keys: { kid: string }[] }).keys.map((key) => key.kid)).toEqual([
+      second.kid,
+    ]);
     expect(viaRpc.etag).toBe(served.etag);
     // Its tokens stop verifying against the served JWKS.
     await expect(
       jwtVerify(oldToken.jws, createLocalJWKSet(JSON.parse(served.text)), { currentDate: clock.now() }),
     ).rejects.toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });
-    expect(await keyOf(kw.rpc, name, first.kid)).toMatchObject({ state: REVOKED, revokedAt, revocationReason: 'leaked in a log file' });
+    expect(await keyOf(kw.rpc, name, first.kid)).toMatchObject({
+      state: REVOKED,
+      revokedAt,
+      revocationReason: 'leaked in a log file',
+    });
     // The signer is untouched.
     expect((await sign(name)).kid).toBe(second.kid);
 
@@ -156,7 +162,12 @@ describe('RevokeKey', () => {
 
     const withPending = await kw.rpc.revokeKey({ kid: first.kid, reason: 'compromised host' });
     expect(withPending.revokedKey).toMatchObject({ kid: first.kid, state: REVOKED, revokedAt: at });
-    expect(withPending.replacementKey).toMatchObject({ kid: pending.kid, state: ACTIVE, activatedAt: at, createdAt: pending.createdAt });
+    expect(withPending.replacementKey).toMatchObject({
+      kid: pending.kid,
+      state: ACTIVE,
+      activatedAt: at,
+      createdAt: pending.createdAt,
+    });
     expect(withPending.warning).toBe('');
     expect((await sign(name)).kid).toBe(pending.kid);
     expect(await jwksKids(kw.httpUrl, name)).toEqual([pending.kid]);
@@ -238,7 +249,11 @@ describe('UpdateKeySetPolicy', () => {
     expect(policyOf((await kw.rpc.getKeySet({ name })).keySet)).toEqual(wanted);
 
     // A partial change: only the retention moves; clearing the hold removes it.
-    const partial = await kw.rpc.updateKeySetPolicy({ keySet: name, reason: '', policy: policy({ retention: 5_000, clearReadiness: true }) });
+    const partial = await kw.rpc.updateKeySetPolicy({
+      keySet: name,
+      reason: '',
+      policy: policy({ retention: 5_000, clearReadiness: true }),
+    });
     expect(policyOf(partial.keySet)).toEqual({ ...wanted, retention: 5_000, readiness: undefined });
     // No policy at all changes nothing.
     const none = await kw.rpc.updateKeySetPolicy({ keySet: name, reason: '' });
@@ -251,13 +266,19 @@ describe('UpdateKeySetPolicy', () => {
       [ADMIN_ACTOR, ''],
       [ADMIN_ACTOR, ''],
     ]);
-    expect(JSON.parse(updates[0]!.beforeJson)).toMatchObject({ rotationPeriodSeconds: 30 * 86_400, activationReadiness: null });
+    expect(JSON.parse(updates[0]!.beforeJson)).toMatchObject({
+      rotationPeriodSeconds: 30 * 86_400,
+      activationReadiness: null,
+    });
     expect(JSON.parse(updates[0]!.afterJson)).toMatchObject({
       rotationPeriodSeconds: 7_200,
       excessTtl: 'clamp',
       activationReadiness: { minShare: 0.5, maxDelaySeconds: 120 },
     });
-    expect(JSON.parse(updates[1]!.afterJson)).toMatchObject({ retentionPeriodSeconds: 5_000, activationReadiness: null });
+    expect(JSON.parse(updates[1]!.afterJson)).toMatchObject({
+      retentionPeriodSeconds: 5_000,
+      activationReadiness: null,
+    });
   });
 
   // Current policy of key set "policy" here: rotation 7 200, pre-publish 900, grace 8 000, ttl 1 800.
@@ -267,28 +288,61 @@ describe('UpdateKeySetPolicy', () => {
       { prePublish: 200 },
       /pre_publish_period: 200s is shorter than the 360s a client may cache the JWKS \(max-age 300s \+ stale-while-revalidate 60s\); clients would meet tokens whose kid they cannot find/,
     ],
-    ['pre-publish shorter than max-age + stale-while-revalidate', { prePublish: CACHE_HORIZON - 1 }, /pre_publish_period: 359s is shorter than the 360s/],
+    [
+      'pre-publish shorter than max-age + stale-while-revalidate',
+      { prePublish: CACHE_HORIZON - 1 },
+      /pre_publish_period: 359s is shorter than the 360s/,
+    ],
     [
       'grace shorter than max_token_ttl + max-age',
       { grace: 1_800 + MAX_AGE - 1 },
       /grace_period: 2099s is shorter than max_token_ttl \(1800s\) plus the JWKS max-age \(300s\) = 2100s; tokens signed just before a rotation would stop verifying/,
     ],
-    ['max_token_ttl raised beyond what the grace covers', { maxTokenTtl: 8_000 - MAX_AGE + 1 }, /grace_period: 8000s is shorter than max_token_ttl \(7701s\)/],
-    ['rotation equal to pre-publish', { rotation: 900 }, /rotation_period: 900s must be longer than pre_publish_period \(900s\), or a key would be replaced before it ever signs/],
-    ['pre-publish raised to the rotation period', { prePublish: 7_200 }, /rotation_period: 7200s must be longer than pre_publish_period \(7200s\)/],
-    ['rotation shorter than pre-publish', { rotation: 600 }, /rotation_period: 600s must be longer than pre_publish_period \(900s\)/],
-    ['an activation hold with a zero share', { readiness: { minShare: 0, maxDelay: 60 } }, /min_share: must be more than 0 and at most 1/],
-    ['an activation hold with a share above 1', { readiness: { minShare: 1.5, maxDelay: 60 } }, /min_share: must be more than 0 and at most 1/],
+    [
+      'max_token_ttl raised beyond what the grace covers',
+      { maxTokenTtl: 8_000 - MAX_AGE + 1 },
+      /grace_period: 8000s is shorter than max_token_ttl \(7701s\)/,
+    ],
+    [
+      'rotation equal to pre-publish',
+      { rotation: 900 },
+      /rotation_period: 900s must be longer than pre_publish_period \(900s\), or a key would be replaced before it ever signs/,
+    ],
+    [
+      'pre-publish raised to the rotation period',
+      { prePublish: 7_200 },
+      /rotation_period: 7200s must be longer than pre_publish_period \(7200s\)/,
+    ],
+    [
+      'rotation shorter than pre-publish',
+      { rotation: 600 },
+      /rotation_period: 600s must be longer than pre_publish_period \(900s\)/,
+    ],
+    [
+      'an activation hold with a zero share',
+      { readiness: { minShare: 0, maxDelay: 60 } },
+      /min_share: must be more than 0 and at most 1/,
+    ],
+    [
+      'an activation hold with a share above 1',
+      { readiness: { minShare: 1.5, maxDelay: 60 } },
+      /min_share: must be more than 0 and at most 1/,
+    ],
     ['an unknown algorithm', { algorithm: 'HS256' }, /algorithm: /],
-  ])('refuses an unsafe change (%s) with INVALID_ARGUMENT naming the field, and keeps the policy', async (_case, fields, message) => {
-    const before = policyOf((await kw.rpc.getKeySet({ name: 'policy' })).keySet);
-    const eventsBefore = await trail('policy');
-    const error = await grpcError(kw.rpc.updateKeySetPolicy({ keySet: 'policy', reason: 'unsafe', policy: policy(fields) }));
-    expect(error.code).toBe(status.INVALID_ARGUMENT);
-    expect(error.details).toMatch(message);
-    expect(policyOf((await kw.rpc.getKeySet({ name: 'policy' })).keySet)).toEqual(before);
-    expect(await trail('policy')).toEqual(eventsBefore);
-  });
+  ])(
+    'refuses an unsafe change (%s) with INVALID_ARGUMENT naming the field, and keeps the policy',
+    async (_case, fields, message) => {
+      const before = policyOf((await kw.rpc.getKeySet({ name: 'policy' })).keySet);
+      const eventsBefore = await trail('policy');
+      const error = await grpcError(
+        kw.rpc.updateKeySetPolicy({ keySet: 'policy', reason: 'unsafe', policy: policy(fields) }),
+      );
+      expect(error.code).toBe(status.INVALID_ARGUMENT);
+      expect(error.details).toMatch(message);
+      expect(policyOf((await kw.rpc.getKeySet({ name: 'policy' })).keySet)).toEqual(before);
+      expect(await trail('policy')).toEqual(eventsBefore);
+    },
+  );
 
   it('accepts the boundaries of the safety rules, refuses fractional seconds and unknown key sets', async () => {
     const name = 'policy-bounds';
@@ -298,7 +352,12 @@ describe('UpdateKeySetPolicy', () => {
       reason: 'tightest safe values',
       policy: policy({ prePublish: CACHE_HORIZON, rotation: CACHE_HORIZON + 1, grace: 1_800 + MAX_AGE }),
     });
-    expect(policyOf(accepted.keySet)).toMatchObject({ prePublish: 360, rotation: 361, grace: 2_100, maxTokenTtl: 1_800 });
+    expect(policyOf(accepted.keySet)).toMatchObject({
+      prePublish: 360,
+      rotation: 361,
+      grace: 2_100,
+      maxTokenTtl: 1_800,
+    });
 
     const fractional = await grpcError(
       kw.rpc.updateKeySetPolicy({
@@ -309,7 +368,9 @@ describe('UpdateKeySetPolicy', () => {
     );
     expect(fractional.code).toBe(status.INVALID_ARGUMENT);
     expect(fractional.details).toMatch(/^policy\.rotation_period: /);
-    const missing = await grpcError(kw.rpc.updateKeySetPolicy({ keySet: 'no-such-set', reason: '', policy: policy({ rotation: 7_200 }) }));
+    const missing = await grpcError(
+      kw.rpc.updateKeySetPolicy({ keySet: 'no-such-set', reason: '', policy: policy({ rotation: 7_200 }) }),
+    );
     expect(missing.code).toBe(status.NOT_FOUND);
   });
 
@@ -318,7 +379,11 @@ describe('UpdateKeySetPolicy', () => {
     const GRACE = 7_200;
     const PRE_PUBLISH = 600;
     const first = await createKeySet(name, { autoRotate: false, grace: GRACE, prePublish: PRE_PUBLISH }, 'ES256');
-    const updated = await kw.rpc.updateKeySetPolicy({ keySet: name, reason: 'move to Ed25519', policy: policy({ algorithm: 'EdDSA' }) });
+    const updated = await kw.rpc.updateKeySetPolicy({
+      keySet: name,
+      reason: 'move to Ed25519',
+      policy: policy({ algorithm: 'EdDSA' }),
+    });
     expect(updated.keySet).toMatchObject({ algorithm: 'EdDSA', rsaModulusBits: 0, activeKid: first.kid });
 
     // The current key keeps signing ES256; nothing new is published yet.
@@ -346,13 +411,16 @@ describe('UpdateKeySetPolicy', () => {
         [edKid, 'EdDSA'],
         [first.kid, 'ES256'],
       ]);
-      expect([...((await fetchDiscovery(kw.httpUrl, name)).id_token_signing_alg_values_supported as string[])].sort()).toEqual([
-        'ES256',
-        'EdDSA',
-      ]);
+      expect(
+        [...((await fetchDiscovery(kw.httpUrl, name)).id_token_signing_alg_values_supported as string[])].sort(),
+      ).toEqual(['ES256', 'EdDSA']);
       const served = createLocalJWKSet(JSON.parse(jwks.text));
-      await expect(jwtVerify(esToken.jws, served, { currentDate: clock.now() })).resolves.toMatchObject({ protectedHeader: { alg: 'ES256' } });
-      await expect(jwtVerify(edToken.jws, served, { currentDate: clock.now() })).resolves.toMatchObject({ protectedHeader: { alg: 'EdDSA' } });
+      await expect(jwtVerify(esToken.jws, served, { currentDate: clock.now() })).resolves.toMatchObject({
+        protectedHeader: { alg: 'ES256' },
+      });
+      await expect(jwtVerify(edToken.jws, served, { currentDate: clock.now() })).resolves.toMatchObject({
+        protectedHeader: { alg: 'EdDSA' },
+      });
     };
     await bothAlgs();
     clock.set(addSeconds(retiredAt, GRACE - 1));
@@ -361,10 +429,9 @@ describe('UpdateKeySetPolicy', () => {
     // esToken has expired by now (max_token_ttl 1 h); check the documents only.
     const late = await fetchJwks(kw.httpUrl, name);
     expect(late.keys.map((key) => key.alg)).toEqual(['EdDSA', 'ES256']);
-    expect([...((await fetchDiscovery(kw.httpUrl, name)).id_token_signing_alg_values_supported as string[])].sort()).toEqual([
-      'ES256',
-      'EdDSA',
-    ]);
+    expect(
+      [...((await fetchDiscovery(kw.httpUrl, name)).id_token_signing_alg_values_supported as string[])].sort(),
+    ).toEqual(['ES256', 'EdDSA']);
 
     // After the grace period the ES256 key leaves both documents.
     clock.set(addSeconds(retiredAt, GRACE + 1));
@@ -380,7 +447,11 @@ describe('UpdateKeySetPolicy between RSA algorithms', () => {
     const name = 'rsa-migrate';
     const created = await kw.rpc.createKeySet({ name, algorithm: 'RS256', rsaModulusBits: 3072, kidScheme: 0 });
     expect(created.keySet).toMatchObject({ algorithm: 'RS256', rsaModulusBits: 3072 });
-    const updated = await kw.rpc.updateKeySetPolicy({ keySet: name, reason: 'PSS', policy: policy({ algorithm: 'PS256' }) });
+    const updated = await kw.rpc.updateKeySetPolicy({
+      keySet: name,
+      reason: 'PSS',
+      policy: policy({ algorithm: 'PS256' }),
+    });
     expect(updated.keySet!.algorithm).toBe('PS256');
     expect(updated.keySet!.rsaModulusBits).toBe(3072);
   });
@@ -404,7 +475,11 @@ describe('max_token_ttl', () => {
     expect(refused.code).toBe(status.INVALID_ARGUMENT);
     expect(refused.details).toBe("claims_json.exp: is 601s from now; this key set's max_token_ttl is 600s");
 
-    await kw.rpc.updateKeySetPolicy({ keySet: name, reason: 'clamp', policy: policy({ excessTtl: ExcessTtl.EXCESS_TTL_CLAMP }) });
+    await kw.rpc.updateKeySetPolicy({
+      keySet: name,
+      reason: 'clamp',
+      policy: policy({ excessTtl: ExcessTtl.EXCESS_TTL_CLAMP }),
+    });
     const clamped = await sign(name, { sub: 'too long', exp: nowSeconds() + 86_400 });
     expect(payloadOf(clamped.jws)).toEqual({ sub: 'too long', iat: nowSeconds(), exp: nowSeconds() + 600 });
     const served = createLocalJWKSet(JSON.parse((await fetchJwks(kw.httpUrl, name)).text));
@@ -422,11 +497,20 @@ describe('ListEvents', () => {
     const PRE_PUBLISH = 600;
     const GRACE = 3_900;
     const RETENTION = 3_600;
-    const first = await createKeySet(name, { autoRotate: false, grace: GRACE, retention: RETENTION, prePublish: PRE_PUBLISH });
+    const first = await createKeySet(name, {
+      autoRotate: false,
+      grace: GRACE,
+      retention: RETENTION,
+      prePublish: PRE_PUBLISH,
+    });
     const t0 = first.createdAt!;
 
     clock.set(addSeconds(t0, 10));
-    await kw.rpc.updateKeySetPolicy({ keySet: name, reason: 'shorter retention', policy: policy({ retention: RETENTION - 600 }) });
+    await kw.rpc.updateKeySetPolicy({
+      keySet: name,
+      reason: 'shorter retention',
+      policy: policy({ retention: RETENTION - 600 }),
+    });
     const retention = RETENTION - 600;
 
     clock.set(addSeconds(t0, 20));
@@ -496,23 +580,94 @@ describe('ListEvents', () => {
     });
     // (Subsets: the events may say more, e.g. which plan caused them.)
     expect(oldestFirst.slice(2)).toMatchObject([
-      { type: 'key.published', kid: second.kid, actor: ADMIN_ACTOR, reason: 'scheduled one', before: null, after: { state: 'PENDING', at: iso(addSeconds(t0, 20)), alg: 'ES256' } },
-      { type: 'key.retired', kid: first.kid, actor: SCHEDULER_ACTOR, reason: '', before: { state: 'ACTIVE' }, after: { state: 'RETIRED', at: iso(promotedAt) } },
-      { type: 'key.activated', kid: second.kid, actor: SCHEDULER_ACTOR, reason: '', before: { state: 'PENDING' }, after: { state: 'ACTIVE', at: iso(promotedAt) } },
-      { type: 'key.retired', kid: second.kid, actor: ADMIN_ACTOR, reason: 'emergency', before: { state: 'ACTIVE' }, after: { state: 'RETIRED', at: iso(addSeconds(t0, 700)) } },
-      { type: 'key.activated', kid: third.kid, actor: ADMIN_ACTOR, reason: 'emergency', before: null, after: { state: 'ACTIVE', at: iso(addSeconds(t0, 700)), alg: 'ES256' } },
-      { type: 'key.revoked', kid: second.kid, actor: ADMIN_ACTOR, reason: 'compromised', before: { state: 'RETIRED' }, after: { state: 'REVOKED', at: iso(addSeconds(t0, 710)) } },
-      { type: 'key.destroyed', kid: second.kid, actor: SCHEDULER_ACTOR, reason: '', before: { state: 'REVOKED' }, after: { state: 'DESTROYED', at: iso(secondDestroyedAt) } },
-      { type: 'key.expired', kid: first.kid, actor: SCHEDULER_ACTOR, reason: '', before: { state: 'RETIRED' }, after: { state: 'EXPIRED', at: iso(firstExpiredAt) } },
-      { type: 'key.destroyed', kid: first.kid, actor: SCHEDULER_ACTOR, reason: '', before: { state: 'EXPIRED' }, after: { state: 'DESTROYED', at: iso(firstDestroyedAt) } },
+      {
+        type: 'key.published',
+        kid: second.kid,
+        actor: ADMIN_ACTOR,
+        reason: 'scheduled one',
+        before: null,
+        after: { state: 'PENDING', at: iso(addSeconds(t0, 20)), alg: 'ES256' },
+      },
+      {
+        type: 'key.retired',
+        kid: first.kid,
+        actor: SCHEDULER_ACTOR,
+        reason: '',
+        before: { state: 'ACTIVE' },
+        after: { state: 'RETIRED', at: iso(promotedAt) },
+      },
+      {
+        type: 'key.activated',
+        kid: second.kid,
+        actor: SCHEDULER_ACTOR,
+        reason: '',
+        before: { state: 'PENDING' },
+        after: { state: 'ACTIVE', at: iso(promotedAt) },
+      },
+      {
+        type: 'key.retired',
+        kid: second.kid,
+        actor: ADMIN_ACTOR,
+        reason: 'emergency',
+        before: { state: 'ACTIVE' },
+        after: { state: 'RETIRED', at: iso(addSeconds(t0, 700)) },
+      },
+      {
+        type: 'key.activated',
+        kid: third.kid,
+        actor: ADMIN_ACTOR,
+        reason: 'emergency',
+        before: null,
+        after: { state: 'ACTIVE', at: iso(addSeconds(t0, 700)), alg: 'ES256' },
+      },
+      {
+        type: 'key.revoked',
+        kid: second.kid,
+        actor: ADMIN_ACTOR,
+        reason: 'compromised',
+        before: { state: 'RETIRED' },
+        after: { state: 'REVOKED', at: iso(addSeconds(t0, 710)) },
+      },
+      {
+        type: 'key.destroyed',
+        kid: second.kid,
+        actor: SCHEDULER_ACTOR,
+        reason: '',
+        before: { state: 'REVOKED' },
+        after: { state: 'DESTROYED', at: iso(secondDestroyedAt) },
+      },
+      {
+        type: 'key.expired',
+        kid: first.kid,
+        actor: SCHEDULER_ACTOR,
+        reason: '',
+        before: { state: 'RETIRED' },
+        after: { state: 'EXPIRED', at: iso(firstExpiredAt) },
+      },
+      {
+        type: 'key.destroyed',
+        kid: first.kid,
+        actor: SCHEDULER_ACTOR,
+        reason: '',
+        before: { state: 'EXPIRED' },
+        after: { state: 'DESTROYED', at: iso(firstDestroyedAt) },
+      },
     ]);
     for (const event of events) expect(event.keySet).toBe(name);
 
     // Filters: by kid (alone, or with the key set).
     const byKid = async (kid: string, keySet = '') =>
-      (await kw.rpc.listEvents({ keySet, kid, pageSize: 100, pageToken: '' })).events.map((event) => event.type).reverse();
+      (await kw.rpc.listEvents({ keySet, kid, pageSize: 100, pageToken: '' })).events
+        .map((event) => event.type)
+        .reverse();
     expect(await byKid(first.kid)).toEqual(['key_set.created', 'key.retired', 'key.expired', 'key.destroyed']);
-    expect(await byKid(second.kid, name)).toEqual(['key.published', 'key.activated', 'key.retired', 'key.revoked', 'key.destroyed']);
+    expect(await byKid(second.kid, name)).toEqual([
+      'key.published',
+      'key.activated',
+      'key.retired',
+      'key.revoked',
+      'key.destroyed',
+    ]);
     expect(await byKid(third.kid)).toEqual(['key.activated']);
     expect(await byKid(first.kid, 'revocation')).toEqual([]);
   });
@@ -520,7 +675,10 @@ describe('ListEvents', () => {
   it('pages through every event exactly once, newest first', async () => {
     const all = await kw.rpc.listEvents({ keySet: '', kid: '', pageSize: 500, pageToken: '' });
     expect(all.nextPageToken).toBe('');
-    const counted = await queryDatabase<{ count: string }>(kw.databaseUrl, 'SELECT count(*)::text AS count FROM key_events');
+    const counted = await queryDatabase<{ count: string }>(
+      kw.databaseUrl,
+      'SELECT count(*)::text AS count FROM key_events',
+    );
     expect(all.events).toHaveLength(Number(counted[0]!.count));
     expect(all.events.length).toBeGreaterThan(20);
     const ids = all.events.map((event) => BigInt(event.id));
@@ -543,9 +701,16 @@ describe('ListEvents', () => {
     }
 
     // Paging within a filter.
-    const audit = (await kw.rpc.listEvents({ keySet: 'audit', kid: '', pageSize: 500, pageToken: '' })).events.map((e) => e.id);
+    const audit = (await kw.rpc.listEvents({ keySet: 'audit', kid: '', pageSize: 500, pageToken: '' })).events.map(
+      (e) => e.id,
+    );
     const firstPage = await kw.rpc.listEvents({ keySet: 'audit', kid: '', pageSize: 4, pageToken: '' });
-    const secondPage = await kw.rpc.listEvents({ keySet: 'audit', kid: '', pageSize: 4, pageToken: firstPage.nextPageToken });
+    const secondPage = await kw.rpc.listEvents({
+      keySet: 'audit',
+      kid: '',
+      pageSize: 4,
+      pageToken: firstPage.nextPageToken,
+    });
     expect([...firstPage.events, ...secondPage.events].map((event) => event.id)).toEqual(audit.slice(0, 8));
 
     // The default page is 50.
@@ -590,7 +755,12 @@ describe('GetKeyTimeline', () => {
     const PRE_PUBLISH = 600;
     const GRACE = 7_200;
     const RETENTION = 3_600;
-    const z = await createKeySet(name, { rotation: ROTATION, prePublish: PRE_PUBLISH, grace: GRACE, retention: RETENTION });
+    const z = await createKeySet(name, {
+      rotation: ROTATION,
+      prePublish: PRE_PUBLISH,
+      grace: GRACE,
+      retention: RETENTION,
+    });
     const t0 = z.createdAt!;
     const at = (seconds: number) => addSeconds(t0, seconds);
 
@@ -714,7 +884,11 @@ describe('GetRotationReadiness and the activation hold', () => {
     // Three old clients refetch: 5 of 8 is still short of 0.75.
     for (const n of [1, 2, 3]) expect(await fetchAs(client(n), name)).toBe(200);
     await kw.running.flushUsage();
-    expect(await kw.rpc.getRotationReadiness({ keySet: name })).toMatchObject({ clientsSeen: 8, clientsWithPendingKey: 5, share: 0.625 });
+    expect(await kw.rpc.getRotationReadiness({ keySet: name })).toMatchObject({
+      clientsSeen: 8,
+      clientsWithPendingKey: 5,
+      share: 0.625,
+    });
     clock.advance(10);
     await kw.running.scheduler.tick();
     expect((await keyOf(kw.rpc, name, pendingKid)).state).toBe(PENDING);
@@ -722,7 +896,11 @@ describe('GetRotationReadiness and the activation hold', () => {
     // A fourth: 6 of 8 = 0.75, and the next tick activates it, now.
     expect(await fetchAs(client(4), name)).toBe(200);
     await kw.running.flushUsage();
-    expect(await kw.rpc.getRotationReadiness({ keySet: name })).toMatchObject({ clientsSeen: 8, clientsWithPendingKey: 6, share: 0.75 });
+    expect(await kw.rpc.getRotationReadiness({ keySet: name })).toMatchObject({
+      clientsSeen: 8,
+      clientsWithPendingKey: 6,
+      share: 0.75,
+    });
     clock.advance(10);
     const activatedAt = clock.now();
     expect(activatedAt < deadline).toBe(true);
@@ -776,7 +954,10 @@ describe('GetRotationReadiness and the activation hold', () => {
     clock.advance(5);
     expect(await fetchAs('lifecycle-head-client/prober', name, 'HEAD')).toBe(200);
     await kw.running.flushUsage();
-    expect(await kw.rpc.getRotationReadiness({ keySet: name })).toMatchObject({ clientsSeen: 2, clientsWithPendingKey: 0 });
+    expect(await kw.rpc.getRotationReadiness({ keySet: name })).toMatchObject({
+      clientsSeen: 2,
+      clientsWithPendingKey: 0,
+    });
   });
 });
 
@@ -794,7 +975,12 @@ describe('GetRotationReadiness across replicas', () => {
     const lagging = await startTestKeyward({ databaseUrl: viaProxy.toString(), masterKey, clock: replicaClock.now });
     try {
       const name = 'replicated';
-      await writer.rpc.createKeySet({ name, algorithm: 'ES256', kidScheme: 0, policy: policy({ autoRotate: false, readiness: { minShare: 0.75, maxDelay: 600 } }) });
+      await writer.rpc.createKeySet({
+        name,
+        algorithm: 'ES256',
+        kidScheme: 0,
+        policy: policy({ autoRotate: false, readiness: { minShare: 0.75, maxDelay: 600 } }),
+      });
       // The second replica hears of the new key set through the database's notification (polled
       // over gRPC: a JWKS request would count as a client).
       const deadline = Date.now() + 10_000;
@@ -810,10 +996,13 @@ describe('GetRotationReadiness across replicas', () => {
 
       await proxy.cut();
       replicaClock.advance(5);
-      const pendingKid = (await writer.rpc.rotate({ keySet: name, reason: 'while a replica lags', mode: SCHEDULED })).newKey!.kid;
+      const pendingKid = (await writer.rpc.rotate({ keySet: name, reason: 'while a replica lags', mode: SCHEDULED }))
+        .newKey!.kid;
       replicaClock.advance(10);
       // Ten seconds after the publication, the lagging replica still serves the old JWKS.
-      const served = await fetch(jwksUrl(lagging.httpUrl, name), { headers: { 'user-agent': 'lifecycle-lagging-client' } });
+      const served = await fetch(jwksUrl(lagging.httpUrl, name), {
+        headers: { 'user-agent': 'lifecycle-lagging-client' },
+      });
       const kids = ((await served.json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
       expect(kids).not.toContain(pendingKid);
 
@@ -875,7 +1064,10 @@ describe('privacy of JWKS clients', () => {
     expect(tables.map((table) => table.table_name)).toContain('jwks_client_sightings');
     let dump = '';
     for (const { table_name } of tables) {
-      const rows = await queryDatabase<{ row: string }>(kw.databaseUrl, `SELECT row_to_json(t)::text AS row FROM "${table_name}" t`);
+      const rows = await queryDatabase<{ row: string }>(
+        kw.databaseUrl,
+        `SELECT row_to_json(t)::text AS row FROM "${table_name}" t`,
+      );
       dump += rows.map((row) => row.row).join('\n');
     }
     expect(dump.length).toBeGreaterThan(1_000);

@@ -37,7 +37,13 @@ const ROTATION = 3_600;
 const GRACE = 7_200; // >= max_token_ttl (3 600) + max-age (300)
 const RETENTION = 3_600;
 const TTL = 3_600;
-const SHORT_POLICY = { prePublish: PRE_PUBLISH, rotation: ROTATION, grace: GRACE, retention: RETENTION, maxTokenTtl: TTL };
+const SHORT_POLICY = {
+  prePublish: PRE_PUBLISH,
+  rotation: ROTATION,
+  grace: GRACE,
+  retention: RETENTION,
+  maxTokenTtl: TTL,
+};
 
 const clock = new FakeClock('2030-01-01T00:00:00Z');
 const kw = useTestKeyward({ clock: clock.now, jwksMaxAgeSeconds: MAX_AGE });
@@ -106,8 +112,16 @@ describe('SCHEDULED rotation (the default mode)', () => {
     clock.set(addSeconds(dueAt, 25));
     await kw.running.scheduler.tick();
     const promoted = await keysByKid(kw.rpc, name);
-    expect(promoted.get(newKid)).toMatchObject({ state: KeyState.KEY_STATE_ACTIVE, createdAt: rotatedAt, activatedAt: dueAt });
-    expect(promoted.get(oldKid)).toMatchObject({ state: KeyState.KEY_STATE_RETIRED, activatedAt: first.createdAt, retiredAt: dueAt });
+    expect(promoted.get(newKid)).toMatchObject({
+      state: KeyState.KEY_STATE_ACTIVE,
+      createdAt: rotatedAt,
+      activatedAt: dueAt,
+    });
+    expect(promoted.get(oldKid)).toMatchObject({
+      state: KeyState.KEY_STATE_RETIRED,
+      activatedAt: first.createdAt,
+      retiredAt: dueAt,
+    });
     expect(promoted.get(oldKid)!.expiredAt).toBeUndefined();
     const tokenNew = await sign(name, { sub: 'after' });
     expect(tokenNew.kid).toBe(newKid);
@@ -117,7 +131,9 @@ describe('SCHEDULED rotation (the default mode)', () => {
     const served = await servedKeySet(name);
     const at = { currentDate: clock.now() };
     await expect(jwtVerify(tokenBefore.jws, served, at)).resolves.toMatchObject({ payload: { sub: 'before' } });
-    await expect(jwtVerify(tokenLastOld.jws, served, at)).resolves.toMatchObject({ payload: { sub: 'last of the old key' } });
+    await expect(jwtVerify(tokenLastOld.jws, served, at)).resolves.toMatchObject({
+      payload: { sub: 'last of the old key' },
+    });
     await expect(jwtVerify(tokenNew.jws, served, at)).resolves.toMatchObject({ payload: { sub: 'after' } });
 
     // The grace period runs from the retirement: one second before its end the old key is served.
@@ -129,7 +145,10 @@ describe('SCHEDULED rotation (the default mode)', () => {
     const expiresAt = addSeconds(dueAt, GRACE);
     clock.set(addSeconds(expiresAt, 5));
     await kw.running.scheduler.tick();
-    expect(await keyOf(kw.rpc, name, oldKid)).toMatchObject({ state: KeyState.KEY_STATE_EXPIRED, expiredAt: expiresAt });
+    expect(await keyOf(kw.rpc, name, oldKid)).toMatchObject({
+      state: KeyState.KEY_STATE_EXPIRED,
+      expiredAt: expiresAt,
+    });
     expect(await jwksKids(kw.httpUrl, name)).toEqual([newKid]);
     // Unpublished, but its private material is kept through the retention period.
     const [kept] = await queryDatabase<{ material: boolean }>(
@@ -154,7 +173,13 @@ describe('SCHEDULED rotation (the default mode)', () => {
       [oldKid],
     );
     expect(rows).toEqual([
-      { state: 'DESTROYED', encrypted_private_key: null, wrapped_data_key: null, master_key_id: null, destroyed_at: destroyedAt },
+      {
+        state: 'DESTROYED',
+        encrypted_private_key: null,
+        wrapped_data_key: null,
+        master_key_id: null,
+        destroyed_at: destroyedAt,
+      },
     ]);
     // The signer is untouched through all of it.
     expect((await sign(name)).kid).toBe(newKid);
@@ -260,8 +285,14 @@ describe('auto-rotation', () => {
     clock.set(addSeconds(start, ROTATION));
     await kw.running.scheduler.tick();
     const rotated = await keysByKid(kw.rpc, name);
-    expect(rotated.get(successor.kid)).toMatchObject({ state: KeyState.KEY_STATE_ACTIVE, activatedAt: addSeconds(start, ROTATION) });
-    expect(rotated.get(first.kid)).toMatchObject({ state: KeyState.KEY_STATE_RETIRED, retiredAt: addSeconds(start, ROTATION) });
+    expect(rotated.get(successor.kid)).toMatchObject({
+      state: KeyState.KEY_STATE_ACTIVE,
+      activatedAt: addSeconds(start, ROTATION),
+    });
+    expect(rotated.get(first.kid)).toMatchObject({
+      state: KeyState.KEY_STATE_RETIRED,
+      retiredAt: addSeconds(start, ROTATION),
+    });
     expect((await sign(name)).kid).toBe(successor.kid);
 
     // Nobody but the scheduler acted after the key set was created.
@@ -289,8 +320,18 @@ describe("the client's point of view", () => {
     // (the longest a cache may serve a copy); a third, misbehaving one for 1 500 s, longer than the
     // pre-publish period: it must meet unknown kids, which shows the measurement can see them.
     const maxAge = new CachingVerifier({ url, now: clock.now, lifetime: 'max-age', userAgent: 'verifier/max-age' });
-    const withSwr = new CachingVerifier({ url, now: clock.now, lifetime: 'max-age+stale-while-revalidate', userAgent: 'verifier/swr' });
-    const overlong = new CachingVerifier({ url, now: clock.now, lifetime: { seconds: 1_500 }, userAgent: 'verifier/overlong' });
+    const withSwr = new CachingVerifier({
+      url,
+      now: clock.now,
+      lifetime: 'max-age+stale-while-revalidate',
+      userAgent: 'verifier/swr',
+    });
+    const overlong = new CachingVerifier({
+      url,
+      now: clock.now,
+      lifetime: { seconds: 1_500 },
+      userAgent: 'verifier/overlong',
+    });
     const verifiers = [maxAge, withSwr, overlong];
 
     // An irregular step, so that fetches, ticks and due times do not line up.
@@ -369,12 +410,22 @@ describe('catch-up after downtime', () => {
     const masterKey = newMasterKey();
     const downClock = new FakeClock('2031-06-01T00:00:00Z');
     try {
-      const before = await startTestKeyward({ databaseUrl: database.url, masterKey, clock: downClock.now, jwksMaxAgeSeconds: MAX_AGE });
+      const before = await startTestKeyward({
+        databaseUrl: database.url,
+        masterKey,
+        clock: downClock.now,
+        jwksMaxAgeSeconds: MAX_AGE,
+      });
       let oldKid: string;
       let newKid: string;
       let publishedAt: Date;
       try {
-        const created = await before.rpc.createKeySet({ name: 'catch-up', algorithm: 'ES256', kidScheme: 0, policy: policy(SHORT_POLICY) });
+        const created = await before.rpc.createKeySet({
+          name: 'catch-up',
+          algorithm: 'ES256',
+          kidScheme: 0,
+          policy: policy(SHORT_POLICY),
+        });
         oldKid = created.activeKey!.kid;
         downClock.advance(60);
         publishedAt = downClock.now();
@@ -395,7 +446,12 @@ describe('catch-up after downtime', () => {
       const restartAt = downClock.set(addSeconds(destroyedAt, 1_000));
       expect(restartAt.getTime()).toBeGreaterThan(addSeconds(activatedAt, ROTATION - PRE_PUBLISH).getTime());
 
-      const after = await startTestKeyward({ databaseUrl: database.url, masterKey, clock: downClock.now, jwksMaxAgeSeconds: MAX_AGE });
+      const after = await startTestKeyward({
+        databaseUrl: database.url,
+        masterKey,
+        clock: downClock.now,
+        jwksMaxAgeSeconds: MAX_AGE,
+      });
       try {
         // Nothing moves until the scheduler runs.
         const untouched = await keysByKid(after.rpc, 'catch-up');
@@ -447,7 +503,12 @@ describe('catch-up after downtime', () => {
           'SELECT encrypted_private_key, wrapped_data_key, master_key_id, destroyed_at FROM keys WHERE kid = $1',
           [oldKid],
         );
-        expect(row).toEqual({ encrypted_private_key: null, wrapped_data_key: null, master_key_id: null, destroyed_at: destroyedAt });
+        expect(row).toEqual({
+          encrypted_private_key: null,
+          wrapped_data_key: null,
+          master_key_id: null,
+          destroyed_at: destroyedAt,
+        });
       } finally {
         await after.stop();
       }

@@ -21,9 +21,12 @@ afterAll(async () => {
 });
 
 const sealedUnder = async () =>
-  (await queryDatabase<{ kid: string; master_key_id: string }>(database.url, 'SELECT kid, master_key_id FROM keys ORDER BY kid')).map(
-    (row) => row.master_key_id,
-  );
+  (
+    await queryDatabase<{ kid: string; master_key_id: string }>(
+      database.url,
+      'SELECT kid, master_key_id FROM keys ORDER BY kid',
+    )
+  ).map((row) => row.master_key_id);
 
 it('rotates the master key online: new keys under the newest, RewrapKeys moves the rest, the old key can go', async () => {
   const first = await startTestKeyward({ databaseUrl: database.url, masterKey: oldKey });
@@ -35,10 +38,16 @@ it('rotates the master key online: new keys under the newest, RewrapKeys moves t
 
   const both = await startTestKeyward({ databaseUrl: database.url, masterKeys: new MasterKeyRing([oldKey, newKey]) });
   try {
-    const minted = await both.rpc.rotate({ keySet: 'rsa', reason: 'under the new key', mode: RotationMode.ROTATION_MODE_IMMEDIATE });
-    const [row] = await queryDatabase<{ master_key_id: string }>(database.url, 'SELECT master_key_id FROM keys WHERE kid = $1', [
-      minted.newKey!.kid,
-    ]);
+    const minted = await both.rpc.rotate({
+      keySet: 'rsa',
+      reason: 'under the new key',
+      mode: RotationMode.ROTATION_MODE_IMMEDIATE,
+    });
+    const [row] = await queryDatabase<{ master_key_id: string }>(
+      database.url,
+      'SELECT master_key_id FROM keys WHERE kid = $1',
+      [minted.newKey!.kid],
+    );
     expect(row?.master_key_id).toBe(newKey.id);
 
     const rewrapped = await both.rpc.rewrapKeys({});
@@ -64,15 +73,20 @@ it('rotates the master key online: new keys under the newest, RewrapKeys moves t
 
   // The old key alone opens nothing any more, and the refusal names every key it cannot open.
   await expect(startTestKeyward({ databaseUrl: database.url, masterKey: oldKey })).rejects.toThrow(
-    new RegExp(`stored key\\(s\\) cannot be decrypted: .*rsa/.*is sealed under master key ${newKey.id}, which is not configured`),
+    new RegExp(
+      `stored key\\(s\\) cannot be decrypted: .*rsa/.*is sealed under master key ${newKey.id}, which is not configured`,
+    ),
   );
 });
 
 it('refuses to start when a stored key does not decrypt, naming it', async () => {
-  const [victim] = await queryDatabase<{ kid: string }>(database.url, "SELECT kid FROM keys WHERE state = 'RETIRED' LIMIT 1");
+  const [victim] = await queryDatabase<{ kid: string }>(
+    database.url,
+    "SELECT kid FROM keys WHERE state = 'RETIRED' LIMIT 1",
+  );
   await queryDatabase(
     database.url,
-    "UPDATE keys SET encrypted_private_key = set_byte(encrypted_private_key, 40, get_byte(encrypted_private_key, 40) # 1) WHERE kid = $1",
+    'UPDATE keys SET encrypted_private_key = set_byte(encrypted_private_key, 40, get_byte(encrypted_private_key, 40) # 1) WHERE kid = $1',
     [victim!.kid],
   );
   await expect(startTestKeyward({ databaseUrl: database.url, masterKey: newKey })).rejects.toThrow(

@@ -14,7 +14,8 @@ let other = '';
 beforeAll(async () => {
   // The admin token's own bucket is spent on this setup; the test uses fresh tokens.
   now = new Date(now.getTime() + 10_000);
-  other = (await kw.rpc.createApiToken({ name: 'other', grants: [{ keySet: 'default', scopes: [Scope.SCOPE_SIGN] }] })).secret;
+  other = (await kw.rpc.createApiToken({ name: 'other', grants: [{ keySet: 'default', scopes: [Scope.SCOPE_SIGN] }] }))
+    .secret;
   now = new Date(now.getTime() + 10_000);
 });
 

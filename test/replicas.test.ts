@@ -80,7 +80,13 @@ function describeError(error: unknown): string {
 }
 
 /** Resolves once every replica's in-memory copy of the key set shows `kid` in `state`. */
-async function waitForKeyState(replicas: readonly Replica[], keySet: string, kid: string, state: KeyState, timeoutMs: number) {
+async function waitForKeyState(
+  replicas: readonly Replica[],
+  keySet: string,
+  kid: string,
+  state: KeyState,
+  timeoutMs: number,
+) {
   await Promise.all(
     replicas.map((replica) =>
       waitFor(
@@ -115,7 +121,13 @@ describe('three replicas over one database', () => {
     const measured: Record<string, number[]> = {};
 
     /** Milliseconds from `since` until each of `others` serves the bytes and ETag `source` serves. */
-    const convergence = async (change: string, since: number, source: Replica, others: Replica[], previousEtag: string | null) => {
+    const convergence = async (
+      change: string,
+      since: number,
+      source: Replica,
+      others: Replica[],
+      previousEtag: string | null,
+    ) => {
       const reference = await source.jwks(name);
       expect(reference.status).toBe(200);
       expect(reference.etag).not.toBe(previousEtag);
@@ -183,7 +195,9 @@ describe('three replicas over one database', () => {
         ),
       );
       const settled = await Promise.allSettled(calls);
-      const failures = settled.flatMap((outcome) => (outcome.status === 'rejected' ? [describeError(outcome.reason)] : []));
+      const failures = settled.flatMap((outcome) =>
+        outcome.status === 'rejected' ? [describeError(outcome.reason)] : [],
+      );
       expect({ round, failures }).toEqual({ round, failures: [] });
       const responses = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
       expect(responses.length).toBeGreaterThan(0);
@@ -200,7 +214,9 @@ describe('three replicas over one database', () => {
       // The database holds exactly one more key, and it is that one.
       const after = await keyRows(db.url, name);
       expect(after).toHaveLength(before.length + 1);
-      expect(after.filter((row) => !before.some((old) => old.kid === row.kid)).map((row) => row.kid)).toEqual([pendingKid]);
+      expect(after.filter((row) => !before.some((old) => old.kid === row.kid)).map((row) => row.kid)).toEqual([
+        pendingKid,
+      ]);
       expectConsistentRows(after);
       // Each replica's ListKeys agrees once its notice arrived.
       await Promise.all(
@@ -231,7 +247,12 @@ describe('three replicas over one database', () => {
   it('answers every Rotate of a storm, also those that meet the new key only under the lock', async () => {
     const [replica] = (await startReplicas(1)) as [Replica];
     const name = 'storm-held';
-    await replica.rpc.createKeySet({ name, algorithm: 'ES256', kidScheme: 0, policy: policy({ prePublish: 2, autoRotate: false }) });
+    await replica.rpc.createKeySet({
+      name,
+      algorithm: 'ES256',
+      kidScheme: 0,
+      policy: policy({ prePublish: 2, autoRotate: false }),
+    });
     const holder = new pg.Client({ connectionString: db.url });
     await holder.connect();
     let settled: Promise<PromiseSettledResult<unknown>[]>;
@@ -239,7 +260,9 @@ describe('three replicas over one database', () => {
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM key_sets WHERE name = $1 FOR UPDATE', [name]);
       settled = Promise.allSettled(
-        Array.from({ length: 12 }, (_, index) => replica.rpc.rotate({ keySet: name, reason: `held ${index}`, mode: SCHEDULED })),
+        Array.from({ length: 12 }, (_, index) =>
+          replica.rpc.rotate({ keySet: name, reason: `held ${index}`, mode: SCHEDULED }),
+        ),
       );
       await waitFor(
         'ten Rotates to wait on the row lock',
@@ -260,90 +283,104 @@ describe('three replicas over one database', () => {
     const outcomes = await settled;
     // The invariant holds even so: one new key.
     expect(await keyRows(db.url, name)).toHaveLength(2);
-    const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [describeError(outcome.reason)] : []));
+    const failures = outcomes.flatMap((outcome) =>
+      outcome.status === 'rejected' ? [describeError(outcome.reason)] : [],
+    );
     expect(failures).toEqual([]);
   });
 
-  it('a replica killed mid-rotation leaves a consistent state that a replacement serves', { timeout: 45_000 }, async () => {
-    const [victim, b, c] = (await startReplicas(3)) as [Replica, Replica, Replica];
-    const fast = 'crash-es';
-    const slow = 'crash-rsa';
-    await Promise.all([
-      victim.rpc.createKeySet({ name: fast, algorithm: 'ES256', kidScheme: 0 }),
-      // Created with RSA-2048 (quick); its next key is RSA-4096, whose generation takes seconds.
-      victim.rpc
-        .createKeySet({ name: slow, algorithm: 'RS256', kidScheme: 0 })
-        .then(() =>
+  it(
+    'a replica killed mid-rotation leaves a consistent state that a replacement serves',
+    { timeout: 45_000 },
+    async () => {
+      const [victim, b, c] = (await startReplicas(3)) as [Replica, Replica, Replica];
+      const fast = 'crash-es';
+      const slow = 'crash-rsa';
+      await Promise.all([
+        victim.rpc.createKeySet({ name: fast, algorithm: 'ES256', kidScheme: 0 }),
+        // Created with RSA-2048 (quick); its next key is RSA-4096, whose generation takes seconds.
+        victim.rpc.createKeySet({ name: slow, algorithm: 'RS256', kidScheme: 0 }).then(() =>
           victim.rpc.updateKeySetPolicy({
             keySet: slow,
             policy: { rsaModulusBits: 4096, excessTtl: 0, clearActivationReadiness: false },
             reason: 'slow keys',
           }),
         ),
-    ]);
+      ]);
 
-    // An RSA-4096 immediate rotation first (seconds of key generation), then a burst of fast ones;
-    // the kill comes as soon as the first fast one is answered, with the rest in flight.
-    const slowCall = victim.rpc.rotate({ keySet: slow, reason: 'slow rotation', mode: IMMEDIATE });
-    const burst = Array.from({ length: 16 }, (_, index) =>
-      victim.rpc.rotate({ keySet: fast, reason: `burst ${index}`, mode: IMMEDIATE }),
-    );
-    const outcomes = Promise.allSettled([slowCall, ...burst]);
-    await Promise.any(burst);
-    const exit = await victim.kill();
-    expect(exit).toBeNull(); // died of the signal
-    expect(victim.process.child.signalCode).toBe('SIGKILL');
-
-    const [slowOutcome, ...burstOutcomes] = await outcomes;
-    const answered = burstOutcomes.filter((outcome) => outcome.status === 'fulfilled').length;
-    const cut = burstOutcomes.length - answered + (slowOutcome!.status === 'rejected' ? 1 : 0);
-    console.info(
-      `replicas: kill -9 cut ${cut} rotation(s) in flight; the RSA-4096 one was ${slowOutcome!.status === 'rejected' ? 'cut' : 'answered'}`,
-    );
-    expect(cut).toBeGreaterThan(0);
-
-    const survivorsServe = new Map<string, JwksAnswer>();
-    for (const name of [fast, slow]) {
-      const rows = await keyRows(db.url, name);
-      expectConsistentRows(rows);
-      if (name === fast) {
-        // Each answered rotation was committed; the cut ones may or may not have been.
-        expect(rows.length - 1).toBeGreaterThanOrEqual(answered);
-        expect(rows.length - 1).toBeLessThanOrEqual(burst.length);
-      }
-      // A rotation's keys and its audit events were committed together or not at all.
-      const events = await eventRows(db.url, name);
-      const activated = events.filter((event) => event.type === 'key.activated').map((event) => event.kid);
-      const retired = events.filter((event) => event.type === 'key.retired').map((event) => event.kid);
-      expect([...activated].sort()).toEqual(rows.slice(1).map((row) => row.kid).sort());
-      expect([...retired].sort()).toEqual(rows.filter((row) => row.state === 'RETIRED').map((row) => row.kid).sort());
-      const published = rows.filter((row) => PUBLISHED.has(row.state)).map((row) => row.kid);
-      const active = rows.find((row) => row.state === 'ACTIVE')!.kid;
-
-      // The survivors agree with each other and with the database, and sign with its signer.
-      const agreed = await waitFor(
-        `the survivors to agree on ${name}`,
-        async () => {
-          const [fromB, fromC] = await Promise.all([b.jwks(name), c.jwks(name)]);
-          const same = fromB.status === 200 && fromB.etag === fromC.etag && fromB.body === fromC.body;
-          return same && [...kidsOf(fromB.body)].sort().join() === [...published].sort().join() ? fromB : undefined;
-        },
-        3_000,
+      // An RSA-4096 immediate rotation first (seconds of key generation), then a burst of fast ones;
+      // the kill comes as soon as the first fast one is answered, with the rest in flight.
+      const slowCall = victim.rpc.rotate({ keySet: slow, reason: 'slow rotation', mode: IMMEDIATE });
+      const burst = Array.from({ length: 16 }, (_, index) =>
+        victim.rpc.rotate({ keySet: fast, reason: `burst ${index}`, mode: IMMEDIATE }),
       );
-      expect(kidsOf(agreed.body)[0]).toBe(active);
-      for (const survivor of [b, c]) {
-        expect((await survivor.rpc.sign({ keySet: name, claimsJson: '{"sub":"after-crash"}' })).kid).toBe(active);
-      }
-      survivorsServe.set(name, agreed);
-    }
+      const outcomes = Promise.allSettled([slowCall, ...burst]);
+      await Promise.any(burst);
+      const exit = await victim.kill();
+      expect(exit).toBeNull(); // died of the signal
+      expect(victim.process.child.signalCode).toBe('SIGKILL');
 
-    // A replacement replica loads the same state and serves the same bytes and ETag.
-    const replacement = await pool.start();
-    for (const [name, agreed] of survivorsServe) {
-      const served = await replacement.jwks(name);
-      expect({ name, etag: served.etag, body: served.body }).toEqual({ name, etag: agreed.etag, body: agreed.body });
-    }
-  });
+      const [slowOutcome, ...burstOutcomes] = await outcomes;
+      const answered = burstOutcomes.filter((outcome) => outcome.status === 'fulfilled').length;
+      const cut = burstOutcomes.length - answered + (slowOutcome!.status === 'rejected' ? 1 : 0);
+      console.info(
+        `replicas: kill -9 cut ${cut} rotation(s) in flight; the RSA-4096 one was ${slowOutcome!.status === 'rejected' ? 'cut' : 'answered'}`,
+      );
+      expect(cut).toBeGreaterThan(0);
+
+      const survivorsServe = new Map<string, JwksAnswer>();
+      for (const name of [fast, slow]) {
+        const rows = await keyRows(db.url, name);
+        expectConsistentRows(rows);
+        if (name === fast) {
+          // Each answered rotation was committed; the cut ones may or may not have been.
+          expect(rows.length - 1).toBeGreaterThanOrEqual(answered);
+          expect(rows.length - 1).toBeLessThanOrEqual(burst.length);
+        }
+        // A rotation's keys and its audit events were committed together or not at all.
+        const events = await eventRows(db.url, name);
+        const activated = events.filter((event) => event.type === 'key.activated').map((event) => event.kid);
+        const retired = events.filter((event) => event.type === 'key.retired').map((event) => event.kid);
+        expect([...activated].sort()).toEqual(
+          rows
+            .slice(1)
+            .map((row) => row.kid)
+            .sort(),
+        );
+        expect([...retired].sort()).toEqual(
+          rows
+            .filter((row) => row.state === 'RETIRED')
+            .map((row) => row.kid)
+            .sort(),
+        );
+        const published = rows.filter((row) => PUBLISHED.has(row.state)).map((row) => row.kid);
+        const active = rows.find((row) => row.state === 'ACTIVE')!.kid;
+
+        // The survivors agree with each other and with the database, and sign with its signer.
+        const agreed = await waitFor(
+          `the survivors to agree on ${name}`,
+          async () => {
+            const [fromB, fromC] = await Promise.all([b.jwks(name), c.jwks(name)]);
+            const same = fromB.status === 200 && fromB.etag === fromC.etag && fromB.body === fromC.body;
+            return same && [...kidsOf(fromB.body)].sort().join() === [...published].sort().join() ? fromB : undefined;
+          },
+          3_000,
+        );
+        expect(kidsOf(agreed.body)[0]).toBe(active);
+        for (const survivor of [b, c]) {
+          expect((await survivor.rpc.sign({ keySet: name, claimsJson: '{"sub":"after-crash"}' })).kid).toBe(active);
+        }
+        survivorsServe.set(name, agreed);
+      }
+
+      // A replacement replica loads the same state and serves the same bytes and ETag.
+      const replacement = await pool.start();
+      for (const [name, agreed] of survivorsServe) {
+        const served = await replacement.jwks(name);
+        expect({ name, etag: served.etag, body: served.body }).toEqual({ name, etag: agreed.etag, body: agreed.body });
+      }
+    },
+  );
 
   it('the scheduler applies each lifecycle step once while replicas stop and start', { timeout: 60_000 }, async () => {
     let live = await startReplicas(3);
@@ -393,7 +430,9 @@ describe('three replicas over one database', () => {
     };
     const [first, ...successors] = rows;
     for (const row of rows) {
-      const transitions = events.filter((event) => event.kid === row.kid && ORDER.includes(event.type)).map((event) => event.type);
+      const transitions = events
+        .filter((event) => event.kid === row.kid && ORDER.includes(event.type))
+        .map((event) => event.type);
       // At most once each, in lifecycle order, without a gap, ending in the state the row is in.
       const start = row === first ? ORDER.indexOf('key.retired') : 0;
       const expected = ORDER.slice(start, start + transitions.length);
@@ -408,7 +447,9 @@ describe('three replicas over one database', () => {
     const pairs = scheduled.map((event) => `${event.kid} ${event.type}`);
     expect(new Set(pairs).size).toBe(pairs.length);
     // Nobody but the scheduler moved these keys.
-    expect(events.filter((event) => event.actor !== 'scheduler').map((event) => event.type)).toEqual(['key_set.created']);
+    expect(events.filter((event) => event.actor !== 'scheduler').map((event) => event.type)).toEqual([
+      'key_set.created',
+    ]);
     expect(successors.length).toBeGreaterThanOrEqual(3);
     console.info(
       `replicas: ${successors.length} scheduled rotation(s), ${scheduled.length} scheduler event(s), ${churns} replica churn(s)`,

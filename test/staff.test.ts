@@ -13,7 +13,8 @@ let now = new Date('2030-01-01T00:00:00Z');
 const kw = useTestKeyward({ clock: () => now });
 const PASSWORD = 'a password of decent length';
 
-const login = async (username: string, password = PASSWORD) => (await kw.rpc.login({ username, password }, null)).sessionToken;
+const login = async (username: string, password = PASSWORD) =>
+  (await kw.rpc.login({ username, password }, null)).sessionToken;
 
 beforeAll(async () => {
   for (const [username, role] of [
@@ -29,10 +30,18 @@ beforeAll(async () => {
 
 describe('accounts', () => {
   it('refuses short passwords, bad usernames and duplicates, and lists users without passwords', async () => {
-    expect(await statusOf(kw.rpc.createUser({ username: 'shorty', password: 'too short', role: Role.ROLE_VIEWER }))).toBe(status.INVALID_ARGUMENT);
-    expect(await statusOf(kw.rpc.createUser({ username: 'Bad Name', password: PASSWORD, role: Role.ROLE_VIEWER }))).toBe(status.INVALID_ARGUMENT);
-    expect(await statusOf(kw.rpc.createUser({ username: 'x', password: PASSWORD, role: Role.ROLE_UNSPECIFIED }))).toBe(status.INVALID_ARGUMENT);
-    expect(await statusOf(kw.rpc.createUser({ username: 'vera', password: PASSWORD, role: Role.ROLE_VIEWER }))).toBe(status.ALREADY_EXISTS);
+    expect(
+      await statusOf(kw.rpc.createUser({ username: 'shorty', password: 'too short', role: Role.ROLE_VIEWER })),
+    ).toBe(status.INVALID_ARGUMENT);
+    expect(
+      await statusOf(kw.rpc.createUser({ username: 'Bad Name', password: PASSWORD, role: Role.ROLE_VIEWER })),
+    ).toBe(status.INVALID_ARGUMENT);
+    expect(await statusOf(kw.rpc.createUser({ username: 'x', password: PASSWORD, role: Role.ROLE_UNSPECIFIED }))).toBe(
+      status.INVALID_ARGUMENT,
+    );
+    expect(await statusOf(kw.rpc.createUser({ username: 'vera', password: PASSWORD, role: Role.ROLE_VIEWER }))).toBe(
+      status.ALREADY_EXISTS,
+    );
     const { users } = await kw.rpc.listUsers({});
     expect(users.map((user) => [user.username, user.role])).toEqual([
       ['ada', Role.ROLE_ADMIN],
@@ -72,9 +81,9 @@ describe('sessions', () => {
     expect(await statusOf(rotate(vera))).toBe(status.PERMISSION_DENIED);
     expect(await statusOf(rotate(otto))).toBe('ok');
     expect(await statusOf(policy(otto))).toBe(status.PERMISSION_DENIED);
-    expect(await statusOf(kw.rpc.createUser({ username: 'eve', password: PASSWORD, role: Role.ROLE_ADMIN }, otto))).toBe(
-      status.PERMISSION_DENIED,
-    );
+    expect(
+      await statusOf(kw.rpc.createUser({ username: 'eve', password: PASSWORD, role: Role.ROLE_ADMIN }, otto)),
+    ).toBe(status.PERMISSION_DENIED);
     expect(await statusOf(policy(ada))).toBe('ok');
     expect(await statusOf(kw.rpc.sign({ keySet: 'staffed', claimsJson: '{}' }, otto))).toBe(status.PERMISSION_DENIED);
   });
@@ -105,7 +114,9 @@ describe('sessions', () => {
     const token = await login('vera');
     const [h, p, s] = token.split('.') as [string, string, string];
     const forged = Buffer.from(p, 'base64url').toString().replace('"viewer"', '"admin"');
-    expect(await statusOf(kw.rpc.whoAmI({}, `${h}.${Buffer.from(forged).toString('base64url')}.${s}`))).toBe(status.UNAUTHENTICATED);
+    expect(await statusOf(kw.rpc.whoAmI({}, `${h}.${Buffer.from(forged).toString('base64url')}.${s}`))).toBe(
+      status.UNAUTHENTICATED,
+    );
   });
 });
 
@@ -113,7 +124,9 @@ describe('throttling', () => {
   it('locks a username after five failures, the same whether it exists or not, and releases it later', async () => {
     for (const username of ['lock-me', 'no-such-user']) {
       for (let i = 0; i < 5; i += 1) {
-        const failure = await kw.rpc.login({ username, password: 'wrong password here' }, null).catch((e: ServiceError) => e);
+        const failure = await kw.rpc
+          .login({ username, password: 'wrong password here' }, null)
+          .catch((e: ServiceError) => e);
         expect([(failure as ServiceError).code, (failure as ServiceError).details]).toEqual([
           status.UNAUTHENTICATED,
           'invalid username or password',
@@ -139,14 +152,18 @@ describe('throttling', () => {
         );
       }
       for (const through of [kw, other]) {
-        expect(await statusOf(through.rpc.login({ username: 'shared', password: PASSWORD }, null))).toBe(status.RESOURCE_EXHAUSTED);
+        expect(await statusOf(through.rpc.login({ username: 'shared', password: PASSWORD }, null))).toBe(
+          status.RESOURCE_EXHAUSTED,
+        );
       }
     } finally {
       await other.stop();
     }
     const restarted = await replica();
     try {
-      expect(await statusOf(restarted.rpc.login({ username: 'shared', password: PASSWORD }, null))).toBe(status.RESOURCE_EXHAUSTED);
+      expect(await statusOf(restarted.rpc.login({ username: 'shared', password: PASSWORD }, null))).toBe(
+        status.RESOURCE_EXHAUSTED,
+      );
     } finally {
       await restarted.stop();
     }
@@ -154,12 +171,22 @@ describe('throttling', () => {
 
   it('records logins, failed logins and logouts as audit events, and stores no username that does not exist', async () => {
     const typo = 'not-a-user-but-a-password-42';
-    const newestId = async () => Math.max(0, ...(await kw.rpc.listEvents({ keySet: '', kid: '', pageSize: 500, pageToken: '' })).events.map((event) => Number(event.id)));
+    const newestId = async () =>
+      Math.max(
+        0,
+        ...(await kw.rpc.listEvents({ keySet: '', kid: '', pageSize: 500, pageToken: '' })).events.map((event) =>
+          Number(event.id),
+        ),
+      );
     const before = await newestId();
     const session = await login('otto');
     await kw.rpc.logout({}, session);
-    expect(await statusOf(kw.rpc.login({ username: 'otto', password: 'wrong password here' }, null))).toBe(status.UNAUTHENTICATED);
-    expect(await statusOf(kw.rpc.login({ username: typo, password: 'wrong password here' }, null))).toBe(status.UNAUTHENTICATED);
+    expect(await statusOf(kw.rpc.login({ username: 'otto', password: 'wrong password here' }, null))).toBe(
+      status.UNAUTHENTICATED,
+    );
+    expect(await statusOf(kw.rpc.login({ username: typo, password: 'wrong password here' }, null))).toBe(
+      status.UNAUTHENTICATED,
+    );
 
     const events = (await kw.rpc.listEvents({ keySet: '', kid: '', pageSize: 500, pageToken: '' })).events
       .filter((event) => Number(event.id) > before)
@@ -170,7 +197,9 @@ describe('throttling', () => {
       ['user.login_failed', 'anonymous', 'wrong password', ''],
       ['user.login_failed', 'anonymous', 'unknown username', ''],
     ]);
-    const [loggedIn, loggedOut, wrong, unknown] = events.map((event) => JSON.parse(event.afterJson) as Record<string, unknown>);
+    const [loggedIn, loggedOut, wrong, unknown] = events.map(
+      (event) => JSON.parse(event.afterJson) as Record<string, unknown>,
+    );
     expect(loggedIn).toMatchObject({ username: 'otto', sessionId: loggedOut?.sessionId });
     expect(wrong).toEqual({ username: 'otto', failures: 1, lockedUntil: null });
     expect(unknown).toEqual({ username: null, failures: 1, lockedUntil: null });

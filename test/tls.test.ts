@@ -77,11 +77,17 @@ it.each([
 
 it('serves the JWKS over HTTPS with HSTS', async () => {
   const response = await new Promise<{ status: number; hsts: string | undefined; body: string }>((resolve, reject) => {
-    const req = request(`${kw.httpUrl.replace('http:', 'https:')}/.well-known/jwks.json`, { ca: pki.caPem, servername: 'localhost' }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, hsts: res.headers['strict-transport-security'], body }));
-    });
+    const req = request(
+      `${kw.httpUrl.replace('http:', 'https:')}/.well-known/jwks.json`,
+      { ca: pki.caPem, servername: 'localhost' },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, hsts: res.headers['strict-transport-security'], body }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });

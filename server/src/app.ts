@@ -127,7 +127,10 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
         authenticator.replace(await store.listApiTokens());
         authenticator.replaceSessions(await store.listActiveSessions(clock()));
       } catch (error) {
-        logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'token reload failed; keeping the tokens loaded');
+        logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'token reload failed; keeping the tokens loaded',
+        );
       }
     };
     const reloadEverything = async () => {
@@ -186,10 +189,15 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
     );
     started.push({ stop: () => grpc.stop(SHUTDOWN_GRACE_MS) });
 
-    const http = createGateway(gatewaySource(keyring, store, sightings, clock), {
-      jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
-      onError: (error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'gateway error'),
-    }, (handler) => createHttpListener(handler, config.tls?.http, config.tls?.hstsMaxAgeSeconds ?? 0));
+    const http = createGateway(
+      gatewaySource(keyring, store, sightings, clock),
+      {
+        jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
+        onError: (error: unknown) =>
+          logger.error({ err: error instanceof Error ? error.message : String(error) }, 'gateway error'),
+      },
+      (handler) => createHttpListener(handler, config.tls?.http, config.tls?.hstsMaxAgeSeconds ?? 0),
+    );
     const httpPort = await listen(http, config.host, config.httpPort);
     started.push({ stop: () => closeGateway(http) });
 
@@ -261,7 +269,12 @@ async function ensureKeySet(manager: KeyManager, name: string): Promise<void> {
   }
 }
 
-function gatewaySource(keyring: Keyring, store: KeyStore, sightings: ClientSightings, clock: () => Date): GatewaySource {
+function gatewaySource(
+  keyring: Keyring,
+  store: KeyStore,
+  sightings: ClientSightings,
+  clock: () => Date,
+): GatewaySource {
   return {
     jwks: (name) => keyring.get(name)?.jwks,
     discovery: (name) => keyring.get(name)?.discovery,

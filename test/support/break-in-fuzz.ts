@@ -16,8 +16,7 @@ export const ACCEPTABLE_REFUSALS: ReadonlySet<status> = new Set([
 ]);
 
 export type Outcome<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly code: status; readonly details: string };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: status; readonly details: string };
 
 export async function outcomeOf<T>(call: Promise<T>): Promise<Outcome<T>> {
   try {
@@ -46,7 +45,11 @@ export function expectAcceptable<T>(outcome: Outcome<T>, what: string | (() => s
 
 /** grpc-js refuses to serialize a request the protobuf encoder cannot encode: nothing is sent. */
 export function isClientSideSerializationFailure(outcome: Outcome<unknown>): boolean {
-  return !outcome.ok && outcome.code === status.INTERNAL && outcome.details.startsWith('Request message serialization failure');
+  return (
+    !outcome.ok &&
+    outcome.code === status.INTERNAL &&
+    outcome.details.startsWith('Request message serialization failure')
+  );
 }
 
 export interface ConcurrentRunOptions {
@@ -131,7 +134,10 @@ const NODE_VERIFY: Readonly<Record<string, { hash: string | null; dsa?: 'ieee-p1
 };
 
 /** Verifies a compact JWS against a published key with node:crypto; returns its header and payload. */
-export function verifyCompactJws(jws: string, publicKey: JsonWebKey | KeyObject): { header: Record<string, unknown>; payload: Buffer } {
+export function verifyCompactJws(
+  jws: string,
+  publicKey: JsonWebKey | KeyObject,
+): { header: Record<string, unknown>; payload: Buffer } {
   const parts = jws.split('.');
   expect(parts).toHaveLength(3);
   const [h, p, s] = parts as [string, string, string];

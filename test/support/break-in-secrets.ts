@@ -54,7 +54,11 @@ export class WireRecorder {
           if (error !== null) {
             // A refusal is an answer too: its message and trailers reach the caller.
             const trailers = JSON.stringify(error.metadata?.getMap() ?? {});
-            this.seen.push({ label: `${name} (error)`, bytes: Buffer.from(`${error.code} ${error.details}\n${trailers}`), decoded: undefined });
+            this.seen.push({
+              label: `${name} (error)`,
+              bytes: Buffer.from(`${error.code} ${error.details}\n${trailers}`),
+              decoded: undefined,
+            });
             reject(error);
             return;
           }
@@ -69,15 +73,25 @@ export class WireRecorder {
   async http(url: string, init: RequestInit = {}): Promise<Response> {
     const response = await fetch(url, init);
     const body = Buffer.from(await response.arrayBuffer());
-    const head = [`${response.status} ${response.statusText}`, ...[...response.headers].map(([name, value]) => `${name}: ${value}`)].join('\n');
+    const head = [
+      `${response.status} ${response.statusText}`,
+      ...[...response.headers].map(([name, value]) => `${name}: ${value}`),
+    ].join('\n');
     let decoded: unknown;
     try {
       decoded = body.length === 0 ? undefined : JSON.parse(body.toString('utf8'));
     } catch {
       decoded = undefined;
     }
-    this.seen.push({ label: `${init.method ?? 'GET'} ${new URL(url).pathname}`, bytes: Buffer.concat([Buffer.from(`${head}\n\n`), body]), decoded });
-    return new Response(body.length === 0 || response.status === 304 ? null : body, { status: response.status, headers: response.headers });
+    this.seen.push({
+      label: `${init.method ?? 'GET'} ${new URL(url).pathname}`,
+      bytes: Buffer.concat([Buffer.from(`${head}\n\n`), body]),
+      decoded,
+    });
+    return new Response(body.length === 0 || response.status === 304 ? null : body, {
+      status: response.status,
+      headers: response.headers,
+    });
   }
 }
 
@@ -126,7 +140,10 @@ export function privateKeyNeedles(key: KeyObject): Needles {
   ];
   const traditional = key.asymmetricKeyType === 'rsa' ? 'pkcs1' : key.asymmetricKeyType === 'ec' ? 'sec1' : undefined;
   if (traditional !== undefined) {
-    forms.push({ der: key.export({ format: 'der', type: traditional }), pem: key.export({ format: 'pem', type: traditional }) as string });
+    forms.push({
+      der: key.export({ format: 'der', type: traditional }),
+      pem: key.export({ format: 'pem', type: traditional }) as string,
+    });
   }
   for (const { der, pem } of forms) {
     text.push(...encodings(der));
@@ -175,7 +192,8 @@ export function findNeedles(haystack: { text: string; bytes?: Buffer }, needles:
   const found: string[] = [];
   for (const needle of needles.text) if (haystack.text.includes(needle)) found.push(needle);
   if (haystack.bytes !== undefined) {
-    for (const needle of needles.bytes) if (haystack.bytes.includes(needle)) found.push(`bytes:${needle.toString('hex')}`);
+    for (const needle of needles.bytes)
+      if (haystack.bytes.includes(needle)) found.push(`bytes:${needle.toString('hex')}`);
   }
   return found;
 }
@@ -222,7 +240,8 @@ export function privateJsonMembers(value: unknown, path = '$', findings: JsonFin
     }
     return findings;
   }
-  if (value === null || typeof value !== 'object' || value instanceof Date || ArrayBuffer.isView(value)) return findings;
+  if (value === null || typeof value !== 'object' || value instanceof Date || ArrayBuffer.isView(value))
+    return findings;
   if (Array.isArray(value)) {
     value.forEach((item, index) => privateJsonMembers(item, `${path}[${index}]`, findings));
     return findings;
@@ -231,7 +250,8 @@ export function privateJsonMembers(value: unknown, path = '$', findings: JsonFin
   const isJwk = Object.hasOwn(record, 'kty');
   for (const [key, item] of Object.entries(record)) {
     if (FORBIDDEN_JWK_MEMBERS.has(key)) findings.push({ path: `${path}.${key}`, problem: 'private JWK member' });
-    else if (isJwk && !PUBLIC_JWK_MEMBERS.has(key)) findings.push({ path: `${path}.${key}`, problem: 'non-public member in a JWK' });
+    else if (isJwk && !PUBLIC_JWK_MEMBERS.has(key))
+      findings.push({ path: `${path}.${key}`, problem: 'non-public member in a JWK' });
     privateJsonMembers(item, `${path}.${key}`, findings);
   }
   return findings;
@@ -353,9 +373,13 @@ export async function dumpDatabase(databaseUrl: string): Promise<Dump> {
     const tables = rows.map((row) => row.tablename);
     const pgDump = pgDumpMajorVersion();
     if (pgDump !== undefined && pgDump >= serverMajor) {
-      const { stdout } = await promisify(execFile)('pg_dump', ['--data-only', '--no-owner', `--dbname=${databaseUrl}`], {
-        maxBuffer: 256 * 1024 * 1024,
-      });
+      const { stdout } = await promisify(execFile)(
+        'pg_dump',
+        ['--data-only', '--no-owner', `--dbname=${databaseUrl}`],
+        {
+          maxBuffer: 256 * 1024 * 1024,
+        },
+      );
       return { text: stdout, how: 'pg_dump', tables };
     }
     let text = '';

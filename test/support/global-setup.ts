@@ -29,9 +29,11 @@ interface Server {
 
 async function external(databaseUrl: string): Promise<Server> {
   const adminUrl = withDatabase(databaseUrl, 'postgres');
-  const version = await queryDatabase<{ server_version_num: string }>(adminUrl, 'SHOW server_version_num').catch((error: Error) => {
-    throw new Error(`tests: DATABASE_URL is set but its server cannot be used: ${error.message}`);
-  });
+  const version = await queryDatabase<{ server_version_num: string }>(adminUrl, 'SHOW server_version_num').catch(
+    (error: Error) => {
+      throw new Error(`tests: DATABASE_URL is set but its server cannot be used: ${error.message}`);
+    },
+  );
   // DROP DATABASE ... WITH (FORCE), used by test/support/database.ts, arrived in PostgreSQL 13.
   if (Number(version[0]?.server_version_num) < 130000) {
     throw new Error('tests: DATABASE_URL points at PostgreSQL older than 13; the tests need 13 or newer');
@@ -62,9 +64,11 @@ async function embedded(): Promise<Server> {
 
 /** Databases a test made but did not drop (it crashed or timed out). */
 async function dropLeftovers(adminUrl: string, runId: string): Promise<void> {
-  const rows = await queryDatabase<{ datname: string }>(adminUrl, 'SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [
-    `keyward_test_${runId}_`,
-  ]);
+  const rows = await queryDatabase<{ datname: string }>(
+    adminUrl,
+    'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+    [`keyward_test_${runId}_`],
+  );
   for (const { datname } of rows) {
     await queryDatabase(adminUrl, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
   }
@@ -75,4 +79,3 @@ function withDatabase(url: string, database: string): string {
   parsed.pathname = `/${encodeURIComponent(database)}`;
   return parsed.toString();
 }
-

@@ -59,7 +59,9 @@ export function promisedRpcs(
       const metadata = new Metadata();
       if (token !== null) metadata.set('authorization', `Bearer ${token}`);
       return new Promise((resolve, reject) => {
-        method.call(client, request, metadata, options, (error, response) => (error === null ? resolve(response) : reject(error)));
+        method.call(client, request, metadata, options, (error, response) =>
+          error === null ? resolve(response) : reject(error),
+        );
       });
     };
   }

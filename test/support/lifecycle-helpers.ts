@@ -1,12 +1,7 @@
 // Shared pieces of the key-lifecycle integration tests (test/lifecycle-*.test.ts): a fake clock the
 // tests move, policy and duration builders for the wire messages, the JWKS as an external client
 // fetches it over HTTP, and direct reads of the database.
-import {
-  ExcessTtl,
-  type ActivationReadiness,
-  type Key,
-  type KeySetPolicy,
-} from '@keyward/proto/keyward/v1';
+import { ExcessTtl, type ActivationReadiness, type Key, type KeySetPolicy } from '@keyward/proto/keyward/v1';
 import type { KeyServiceRpcs } from './keyward.js';
 export { grpcError } from './grpc-errors.js';
 
@@ -31,7 +26,8 @@ export class FakeClock {
 
   /** Moves to `at`, which must not lie in the past: time only moves forward. */
   set(at: Date): Date {
-    if (at.getTime() < this.#ms) throw new Error(`the fake clock cannot go back from ${this.now().toISOString()} to ${at.toISOString()}`);
+    if (at.getTime() < this.#ms)
+      throw new Error(`the fake clock cannot go back from ${this.now().toISOString()} to ${at.toISOString()}`);
     this.#ms = at.getTime();
     return this.now();
   }
@@ -66,7 +62,8 @@ export function policy(fields: PolicyFields): KeySetPolicy {
     fields.readiness === undefined
       ? undefined
       : { minShare: fields.readiness.minShare, maxDelay: duration(fields.readiness.maxDelay) };
-  const maybe = <T>(value: number | undefined, wrap: (v: number) => T) => (value === undefined ? undefined : wrap(value));
+  const maybe = <T>(value: number | undefined, wrap: (v: number) => T) =>
+    value === undefined ? undefined : wrap(value);
   return {
     ...(fields.algorithm === undefined ? {} : { algorithm: fields.algorithm }),
     ...(fields.rsaModulusBits === undefined ? {} : { rsaModulusBits: fields.rsaModulusBits }),
@@ -109,7 +106,11 @@ export function jwksUrl(httpUrl: string, keySet: string): string {
 }
 
 /** GET of the key set's JWKS over real HTTP, as an external client does. */
-export async function fetchJwks(httpUrl: string, keySet: string, headers: Record<string, string> = {}): Promise<FetchedJwks> {
+export async function fetchJwks(
+  httpUrl: string,
+  keySet: string,
+  headers: Record<string, string> = {},
+): Promise<FetchedJwks> {
   const response = await fetch(jwksUrl(httpUrl, keySet), { headers });
   const text = await response.text();
   return {

@@ -145,7 +145,6 @@ export async function waitFor<T>(
   }
 }
 
-
 export interface KeyRow {
   readonly kid: string;
   readonly state: string;

@@ -79,7 +79,7 @@ export async function makeTestPki(dir: string): Promise<TestPki> {
     }),
   ]);
   const [caPem, serverCert, serverKey, clientCert, clientKey, otherCaPem, otherClientCert, otherClientKey] =
-    await Promise.all(
+    (await Promise.all(
       [
         paths.ca,
         paths.serverCert,
@@ -90,7 +90,7 @@ export async function makeTestPki(dir: string): Promise<TestPki> {
         paths.otherClientCert,
         paths.otherClientKey,
       ].map((path) => readFile(path)),
-    ) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
+    )) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
   return { caPem, serverCert, serverKey, clientCert, clientKey, otherCaPem, otherClientCert, otherClientKey, paths };
 }
 
@@ -123,11 +123,23 @@ async function issue(
   await run(
     'openssl',
     [
-      'req', '-x509', '-config', configPath,
-      '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-sha256',
-      '-keyout', keyPath, '-out', certPath,
+      'req',
+      '-x509',
+      '-config',
+      configPath,
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-sha256',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
       ...(issuer === undefined ? [] : ['-CA', issuer.cert, '-CAkey', issuer.key]),
-      '-days', '1',
+      '-days',
+      '1',
     ],
     { env: { ...process.env, OPENSSL_CONF: configPath } },
   );

@@ -48,7 +48,11 @@ describe('TokenAuthenticator', () => {
     ['an unknown token', `Bearer ${generateApiToken()}`, 'the bearer token is not valid'],
     ['a revoked token', `Bearer ${revoked}`, 'the bearer token is not valid'],
     ['an expired token', `Bearer ${expired}`, 'the bearer token has expired'],
-    ['a token with one character changed', `Bearer ${good.slice(0, -1)}${good.endsWith('A') ? 'B' : 'A'}`, 'the bearer token is not valid'],
+    [
+      'a token with one character changed',
+      `Bearer ${good.slice(0, -1)}${good.endsWith('A') ? 'B' : 'A'}`,
+      'the bearer token is not valid',
+    ],
   ])('refuses %s with UNAUTHENTICATED', (_label, header, message) => {
     expect(() => authenticator.authenticate(header, NOW)).toThrow(new KeywardError('UNAUTHENTICATED', message));
   });

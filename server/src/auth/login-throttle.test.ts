@@ -26,7 +26,11 @@ describe('LoginThrottle', () => {
     expect(() => throttle.assertOpen(undefined, at(3))).not.toThrow();
     expect(() => throttle.assertOpen(second, at(3))).not.toThrow();
     expect(() => throttle.assertOpen(third, at(60_002))).not.toThrow();
-    expect(throttle.nextFailures(third, at(60_002))).toEqual({ count: 1, lastFailureAt: at(60_002), lockedUntil: null });
+    expect(throttle.nextFailures(third, at(60_002))).toEqual({
+      count: 1,
+      lastFailureAt: at(60_002),
+      lockedUntil: null,
+    });
   });
 
   it('forgets failures older than the window', () => {
@@ -70,7 +74,9 @@ describe('LoginThrottle', () => {
           let run = 1;
           for (let i = times.length - 1; i > 0 && times[i]! - times[i - 1]! < options.windowMs; i -= 1) run += 1;
           expect(failures.count).toBe(run);
-          expect(failures.lockedUntil?.getTime() ?? null).toBe(run >= options.maxFailures ? nowMs + options.windowMs : null);
+          expect(failures.lockedUntil?.getTime() ?? null).toBe(
+            run >= options.maxFailures ? nowMs + options.windowMs : null,
+          );
           expect(throttle.delayMs(failures)).toBeLessThanOrEqual(options.baseDelayMs * 16);
         }
       }),

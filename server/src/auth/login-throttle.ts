@@ -15,7 +15,12 @@ export interface LoginThrottleOptions {
   readonly baseDelayMs: number;
 }
 
-export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = { maxFailures: 5, windowMs: 15 * 60_000, slowAfter: 2, baseDelayMs: 250 };
+export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = {
+  maxFailures: 5,
+  windowMs: 15 * 60_000,
+  slowAfter: 2,
+  baseDelayMs: 250,
+};
 
 /** A username's recent failed logins. */
 export interface LoginFailures {

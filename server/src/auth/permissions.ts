@@ -6,7 +6,8 @@ import { allows, type Scope, type Target } from './scopes.js';
 
 export type KeyServiceMethod = keyof typeof KeyServiceService;
 
-type RequestOf<M extends KeyServiceMethod> = KeyServiceServer[M] extends handleUnaryCall<infer Req, unknown> ? Req : never;
+type RequestOf<M extends KeyServiceMethod> =
+  KeyServiceServer[M] extends handleUnaryCall<infer Req, unknown> ? Req : never;
 
 /** Looks up, for a permission check, which key set a key belongs to. */
 export interface TargetLookup {
@@ -19,9 +20,7 @@ export interface TargetLookup {
  * (Login, which is how a person gets one).
  */
 export type Requirement<Req> =
-  | { readonly scope: Scope; readonly target: (request: Req, lookup: TargetLookup) => Target }
-  | 'any'
-  | 'public';
+  { readonly scope: Scope; readonly target: (request: Req, lookup: TargetLookup) => Target } | 'any' | 'public';
 
 const keySet = (name: string): Target => ({ keySet: name });
 
@@ -42,7 +41,8 @@ export const RPC_PERMISSIONS: { readonly [M in KeyServiceMethod]: Requirement<Re
   updateKeySetPolicy: { scope: 'admin', target: (r) => keySet(r.keySet) },
   listEvents: {
     scope: 'read',
-    target: (r, lookup) => keySetOrService(r.keySet !== '' ? r.keySet : r.kid !== '' ? lookup.keySetOfKid(r.kid) : undefined),
+    target: (r, lookup) =>
+      keySetOrService(r.keySet !== '' ? r.keySet : r.kid !== '' ? lookup.keySetOfKid(r.kid) : undefined),
   },
   getKeyTimeline: { scope: 'read', target: (r) => keySet(r.keySet) },
   getRotationReadiness: { scope: 'read', target: (r) => keySet(r.keySet) },

@@ -29,10 +29,17 @@ describe('allows', () => {
     const scope = fc.constantFrom(...SCOPES);
     const name = fc.constantFrom('a', 'b', 'c');
     fc.assert(
-      fc.property(fc.array(fc.record({ keySet: name, scopes: fc.array(scope, { maxLength: 3 }) })), scope, name, (given, wanted, keySet) => {
-        const expected = given.some((g) => g.keySet === keySet && (g.scopes.includes(wanted) || g.scopes.includes('admin')));
-        expect(allows(given, wanted, { keySet })).toBe(expected);
-      }),
+      fc.property(
+        fc.array(fc.record({ keySet: name, scopes: fc.array(scope, { maxLength: 3 }) })),
+        scope,
+        name,
+        (given, wanted, keySet) => {
+          const expected = given.some(
+            (g) => g.keySet === keySet && (g.scopes.includes(wanted) || g.scopes.includes('admin')),
+          );
+          expect(allows(given, wanted, { keySet })).toBe(expected);
+        },
+      ),
     );
   });
 });

@@ -27,11 +27,19 @@ export function verifySessionToken(token: string, view: KeySetView | undefined, 
   const key = publishedKeys(view.keys).find((candidate) => candidate.kid === header?.kid);
   if (key === undefined || header?.alg !== key.alg) return undefined;
   const signingInput = Buffer.from(`${headerPart}.${payloadPart}`, 'latin1');
-  if (!verifySignature(key.alg, publicKeyOf(key.kid, () => publishedJwk(key)), signingInput, Buffer.from(signaturePart, 'base64url'))) {
+  if (
+    !verifySignature(
+      key.alg,
+      publicKeyOf(key.kid, () => publishedJwk(key)),
+      signingInput,
+      Buffer.from(signaturePart, 'base64url'),
+    )
+  ) {
     return undefined;
   }
   const claims = parseJson(payloadPart);
-  if (claims?.iss !== SESSION_ISSUER || typeof claims.sid !== 'string' || typeof claims.sub !== 'string') return undefined;
+  if (claims?.iss !== SESSION_ISSUER || typeof claims.sid !== 'string' || typeof claims.sub !== 'string')
+    return undefined;
   if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now.getTime()) return undefined;
   return { sid: claims.sid, sub: claims.sub, exp: claims.exp };
 }
@@ -54,7 +62,12 @@ function verifySignature(alg: Algorithm, key: KeyObject, data: Buffer, signature
     if (spec.family === 'EC') return verify(spec.hash, data, { key, dsaEncoding: 'ieee-p1363' }, signature);
     return spec.family === 'RSA'
       ? verify(spec.hash, data, key, signature)
-      : verify(spec.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: spec.hashLength }, signature);
+      : verify(
+          spec.hash,
+          data,
+          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: spec.hashLength },
+          signature,
+        );
   } catch {
     return false;
   }

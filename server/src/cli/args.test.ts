@@ -48,7 +48,9 @@ describe('parseCommandLine', () => {
     const unknown = usageError(['rotate', 'p', '--reason', 'x', '--force']);
     expect(unknown.message).toBe('unknown option --force for "keyward rotate"');
     expect(unknown.usage).toBe('usage: keyward rotate <key-set> --reason <text> [--immediate]');
-    expect(usageError(['keys', 'list', 'p', '--reason', 'x']).message).toBe('unknown option --reason for "keyward keys list"');
+    expect(usageError(['keys', 'list', 'p', '--reason', 'x']).message).toBe(
+      'unknown option --reason for "keyward keys list"',
+    );
     // A kid may start with "-": the message says how to pass one, and `--` does.
     expect(usageError(['revoke', '-Abc_12', '--reason', 'x']).message).toBe(
       'unknown option -A for "keyward revoke" (an argument starting with "-" goes after "--", e.g. keyward revoke [options] -- "-Abc_12")',
@@ -77,7 +79,11 @@ describe('parseCommandLine', () => {
   });
 
   it('refuses a token on the command line, without repeating it', () => {
-    for (const argv of [['whoami', '--token', 'kw_secret_value'], ['--token=kw_secret_value', 'whoami'], ['whoami', '--token']]) {
+    for (const argv of [
+      ['whoami', '--token', 'kw_secret_value'],
+      ['--token=kw_secret_value', 'whoami'],
+      ['whoami', '--token'],
+    ]) {
       const error = usageError(argv);
       expect(error.message).toMatch(/^the API token is never taken on the command line/);
       expect(error.message).not.toContain('kw_secret_value');
@@ -94,7 +100,9 @@ describe('parseCommandLine', () => {
       ['--password', 'correct horse battery'],
     ]) {
       const error = usageError(argv);
-      expect(error.message).toMatch(/^a password is never taken on the command line \(it would be kept in shell history and shown by ps\): /);
+      expect(error.message).toMatch(
+        /^a password is never taken on the command line \(it would be kept in shell history and shown by ps\): /,
+      );
       expect(error.message).toContain('| keyward users create alice --role operator --password-stdin');
       expect(error.message).not.toContain('correct horse battery');
       expect(error.usage).toBe(GENERAL_USAGE);
@@ -112,7 +120,10 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(['help'], COMMANDS)).toEqual({ kind: 'help', commands: COMMANDS });
     expect(parseCommandLine(['--help'], COMMANDS)).toEqual({ kind: 'help', commands: COMMANDS });
     const group = parseCommandLine(['help', 'keys'], COMMANDS);
-    expect(group.kind === 'help' && group.commands.map((c) => c.path.join(' '))).toEqual(['keys list', 'keys timeline']);
+    expect(group.kind === 'help' && group.commands.map((c) => c.path.join(' '))).toEqual([
+      'keys list',
+      'keys timeline',
+    ]);
     const one = parseCommandLine(['rotate', 'p', '-h'], COMMANDS);
     expect(one.kind === 'help' && one.commands.map((c) => c.path.join(' '))).toEqual(['rotate']);
     expect(() => parseCommandLine(['help', 'nothing'], COMMANDS)).toThrow(UsageError);
@@ -133,7 +144,8 @@ describe('parseCommandLine', () => {
         } catch (error) {
           expect(error).toBeInstanceOf(UsageError);
           // Value parsers leave the usage to the dispatcher; everything else brings it.
-          if ((error as UsageError).usage !== undefined) expect((error as UsageError).usage).toMatch(/^usage: keyward /);
+          if ((error as UsageError).usage !== undefined)
+            expect((error as UsageError).usage).toMatch(/^usage: keyward /);
         }
       }),
       { numRuns: 3_000 },
@@ -144,7 +156,12 @@ describe('parseCommandLine', () => {
 describe('command tables', () => {
   it('declare each option the same way everywhere (the first parse merges them)', () => {
     expect(() => unionOptions(COMMANDS)).not.toThrow();
-    const clash: CommandShape = { path: ['x'], args: [], options: { reason: { type: 'boolean', help: '' } }, summary: '' };
+    const clash: CommandShape = {
+      path: ['x'],
+      args: [],
+      options: { reason: { type: 'boolean', help: '' } },
+      summary: '',
+    };
     expect(() => unionOptions([...COMMANDS, clash])).toThrow('option --reason is declared differently by "x"');
   });
 
@@ -153,12 +170,18 @@ describe('command tables', () => {
     expect(new Set(paths).size).toBe(paths.length);
     const byPath = (path: string) => COMMANDS.find((command) => command.path.join(' ') === path)!;
     expect(synopsis(byPath('rotate'))).toBe('keyward rotate <key-set> --reason <text> [--immediate]');
-    expect(synopsis(byPath('tokens create'))).toBe('keyward tokens create <name> --grant <key-set:scope,...>... [--ttl <duration>]');
-    expect(synopsis(byPath('users create'))).toBe('keyward users create <username> --role <viewer|operator|admin> --password-stdin');
+    expect(synopsis(byPath('tokens create'))).toBe(
+      'keyward tokens create <name> --grant <key-set:scope,...>... [--ttl <duration>]',
+    );
+    expect(synopsis(byPath('users create'))).toBe(
+      'keyward users create <username> --role <viewer|operator|admin> --password-stdin',
+    );
     expect(synopsis(byPath('login'))).toBe('keyward login <username> --password-stdin');
   });
 
   it('mark only login as needing no token', () => {
-    expect(COMMANDS.filter((command) => command.anonymous === true).map((command) => command.path.join(' '))).toEqual(['login']);
+    expect(COMMANDS.filter((command) => command.anonymous === true).map((command) => command.path.join(' '))).toEqual([
+      'login',
+    ]);
   });
 });

@@ -32,8 +32,16 @@ export interface CommandShape {
 
 /** Options every command takes. */
 export const GLOBAL_OPTIONS: OptionSpecs = {
-  server: { type: 'string', value: 'host:port', help: 'the Keyward gRPC address (KEYWARD_SERVER; default 127.0.0.1:50051)' },
-  ca: { type: 'string', value: 'pem', help: 'use TLS, trusting this CA certificate (KEYWARD_CA); without it: plaintext' },
+  server: {
+    type: 'string',
+    value: 'host:port',
+    help: 'the Keyward gRPC address (KEYWARD_SERVER; default 127.0.0.1:50051)',
+  },
+  ca: {
+    type: 'string',
+    value: 'pem',
+    help: 'use TLS, trusting this CA certificate (KEYWARD_CA); without it: plaintext',
+  },
   cert: { type: 'string', value: 'pem', help: 'client certificate for mutual TLS (KEYWARD_CLIENT_CERT)' },
   key: { type: 'string', value: 'pem', help: 'its private key (KEYWARD_CLIENT_KEY)' },
   'token-file': {
@@ -57,7 +65,10 @@ const SECRET_OPTIONS: ReadonlyMap<string, string> = new Map([
   ['token', refusal('the API token', 'set KEYWARD_TOKEN, or KEYWARD_TOKEN_FILE / --token-file to a file holding it')],
   [
     'password',
-    refusal('a password', 'pipe it to --password-stdin, e.g. printf \'%s\' "$PW" | keyward users create alice --role operator --password-stdin'),
+    refusal(
+      'a password',
+      'pipe it to --password-stdin, e.g. printf \'%s\' "$PW" | keyward users create alice --role operator --password-stdin',
+    ),
   ],
 ]);
 
@@ -108,7 +119,9 @@ export class CommandInput {
 export function synopsis(command: CommandShape): string {
   const required = new Set(command.required ?? []);
   const option = (name: string, spec: OptionSpec): string =>
-    spec.type === 'boolean' ? `--${name}` : `--${name} <${spec.value ?? 'value'}>${spec.multiple === true ? '...' : ''}`;
+    spec.type === 'boolean'
+      ? `--${name}`
+      : `--${name} <${spec.value ?? 'value'}>${spec.multiple === true ? '...' : ''}`;
   const entries = Object.entries(command.options);
   return [
     'keyward',
@@ -147,14 +160,21 @@ export function unionOptions(commands: readonly CommandShape[]): OptionSpecs {
   return union;
 }
 
-export function parseCommandLine<C extends CommandShape>(argv: readonly string[], commands: readonly C[]): ParsedCommandLine<C> {
+export function parseCommandLine<C extends CommandShape>(
+  argv: readonly string[],
+  commands: readonly C[],
+): ParsedCommandLine<C> {
   const union = unionOptions(commands);
   const { positionals, tokens } = parseArgs({
     args: [...argv],
     options: Object.fromEntries(
       Object.entries(union).map(([name, spec]) => [
         name,
-        { type: spec.type, multiple: spec.multiple ?? false, ...(spec.short === undefined ? {} : { short: spec.short }) },
+        {
+          type: spec.type,
+          multiple: spec.multiple ?? false,
+          ...(spec.short === undefined ? {} : { short: spec.short }),
+        },
       ]),
     ),
     strict: false,

@@ -31,7 +31,10 @@ describe('resolveSettings', () => {
 
   it('takes flags over environment variables', () => {
     const env = { KEYWARD_SERVER: 'env.example:1', KEYWARD_CA: '/env/ca.pem' };
-    expect(resolveSettings({}, env)).toMatchObject({ address: 'env.example:1', tls: { ca: '/env/ca.pem', cert: undefined, key: undefined } });
+    expect(resolveSettings({}, env)).toMatchObject({
+      address: 'env.example:1',
+      tls: { ca: '/env/ca.pem', cert: undefined, key: undefined },
+    });
     const flags = { server: '[::1]:50052', ca: '/flag/ca.pem', cert: '/c.pem', key: '/k.pem', timeout: '2.5' };
     expect(resolveSettings(flags, env)).toEqual({
       address: '[::1]:50052',
@@ -54,20 +57,32 @@ describe('resolveSettings', () => {
   it('wants a client certificate with its key, and TLS for both', () => {
     expect(thrown(() => resolveSettings({ ca: '/ca', cert: '/c' }, {})).message).toMatch(/go together/);
     expect(thrown(() => resolveSettings({}, { KEYWARD_CLIENT_KEY: '/k' }))).toBeInstanceOf(CliFailure);
-    expect(thrown(() => resolveSettings({ cert: '/c', key: '/k' }, {})).message).toMatch(/needs TLS: give the server's CA with --ca/);
+    expect(thrown(() => resolveSettings({ cert: '/c', key: '/k' }, {})).message).toMatch(
+      /needs TLS: give the server's CA with --ca/,
+    );
   });
 });
 
 describe('tokenSource', () => {
   it('is --token-file, else KEYWARD_TOKEN_FILE, else KEYWARD_TOKEN', () => {
     expect(tokenSource(undefined, { KEYWARD_TOKEN: TOKEN })).toEqual({ kind: 'env' });
-    expect(tokenSource(undefined, { KEYWARD_TOKEN_FILE: '/env/token' })).toEqual({ kind: 'file', path: '/env/token', from: 'KEYWARD_TOKEN_FILE' });
-    expect(tokenSource('/flag/token', { KEYWARD_TOKEN_FILE: '/env/token' })).toEqual({ kind: 'file', path: '/flag/token', from: '--token-file' });
+    expect(tokenSource(undefined, { KEYWARD_TOKEN_FILE: '/env/token' })).toEqual({
+      kind: 'file',
+      path: '/env/token',
+      from: 'KEYWARD_TOKEN_FILE',
+    });
+    expect(tokenSource('/flag/token', { KEYWARD_TOKEN_FILE: '/env/token' })).toEqual({
+      kind: 'file',
+      path: '/flag/token',
+      from: '--token-file',
+    });
   });
 
   it('refuses KEYWARD_TOKEN and KEYWARD_TOKEN_FILE together, unless --token-file picks', () => {
     const env = { KEYWARD_TOKEN: TOKEN, KEYWARD_TOKEN_FILE: '/t' };
-    expect(thrown(() => tokenSource(undefined, env)).message).toBe('set KEYWARD_TOKEN or KEYWARD_TOKEN_FILE, not both (or pick one with --token-file)');
+    expect(thrown(() => tokenSource(undefined, env)).message).toBe(
+      'set KEYWARD_TOKEN or KEYWARD_TOKEN_FILE, not both (or pick one with --token-file)',
+    );
     expect(tokenSource('/mine', env)).toEqual({ kind: 'file', path: '/mine', from: '--token-file' });
   });
 });
@@ -80,14 +95,18 @@ describe('readToken', () => {
     expect(readToken({ kind: 'file', path, from: '--token-file' }, {})).toBe(TOKEN);
   });
 
-  it('says clearly what is missing, and never repeats the token or a file\'s content', async () => {
-    expect(thrown(() => readToken({ kind: 'env' }, {})).message).toMatch(/^no API token: set KEYWARD_TOKEN, or KEYWARD_TOKEN_FILE/);
+  it("says clearly what is missing, and never repeats the token or a file's content", async () => {
+    expect(thrown(() => readToken({ kind: 'env' }, {})).message).toMatch(
+      /^no API token: set KEYWARD_TOKEN, or KEYWARD_TOKEN_FILE/,
+    );
     const missing = thrown(() => readToken({ kind: 'file', path: join(dir, 'nope'), from: 'KEYWARD_TOKEN_FILE' }, {}));
     expect(missing.message).toBe(`cannot read KEYWARD_TOKEN_FILE ${join(dir, 'nope')}: no such file`);
 
     const empty = join(dir, 'empty');
     await writeFile(empty, ' \n');
-    expect(thrown(() => readToken({ kind: 'file', path: empty, from: '--token-file' }, {})).message).toMatch(/is empty$/);
+    expect(thrown(() => readToken({ kind: 'file', path: empty, from: '--token-file' }, {})).message).toMatch(
+      /is empty$/,
+    );
 
     const spaced = join(dir, 'spaced');
     await writeFile(spaced, `${TOKEN} and more`);
@@ -105,8 +124,12 @@ describe('readToken', () => {
 describe('channelCredentials', () => {
   it('is plaintext without a CA, and names an unreadable CA file', () => {
     expect(channelCredentials(undefined)._isSecure()).toBe(false);
-    const error = thrown(() => channelCredentials({ ca: join(dir, 'missing-ca.pem'), cert: undefined, key: undefined }));
-    expect(error).toEqual(new CliFailure(`cannot read the CA certificate ${join(dir, 'missing-ca.pem')}: no such file`));
+    const error = thrown(() =>
+      channelCredentials({ ca: join(dir, 'missing-ca.pem'), cert: undefined, key: undefined }),
+    );
+    expect(error).toEqual(
+      new CliFailure(`cannot read the CA certificate ${join(dir, 'missing-ca.pem')}: no such file`),
+    );
   });
 
   it('is TLS with a CA', async () => {

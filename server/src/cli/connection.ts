@@ -67,7 +67,10 @@ export function resolveSettings(flags: ConnectionFlags, env: Env): ConnectionSet
   const address = server?.value.trim() ?? DEFAULT_SERVER;
   if (server !== undefined && !isTarget(address)) {
     const hint = /^[a-z]+:\/\//i.test(address) ? ' without a scheme' : '';
-    throw problem(server.isFlag, `${server.source} must be host:port${hint} (e.g. ${DEFAULT_SERVER}), got ${quoteArg(server.value)}`);
+    throw problem(
+      server.isFlag,
+      `${server.source} must be host:port${hint} (e.g. ${DEFAULT_SERVER}), got ${quoteArg(server.value)}`,
+    );
   }
 
   const ca = pick(flags, env, 'ca', 'KEYWARD_CA');
@@ -75,19 +78,26 @@ export function resolveSettings(flags: ConnectionFlags, env: Env): ConnectionSet
   const key = pick(flags, env, 'key', 'KEYWARD_CLIENT_KEY');
   if ((cert === undefined) !== (key === undefined)) {
     const given = cert ?? key;
-    throw problem(given?.isFlag ?? true, 'a client certificate and its key go together: give both --cert and --key (or KEYWARD_CLIENT_CERT and KEYWARD_CLIENT_KEY)');
+    throw problem(
+      given?.isFlag ?? true,
+      'a client certificate and its key go together: give both --cert and --key (or KEYWARD_CLIENT_CERT and KEYWARD_CLIENT_KEY)',
+    );
   }
   if (cert !== undefined && ca === undefined) {
-    throw problem(cert.isFlag, 'a client certificate needs TLS: give the server\'s CA with --ca (or KEYWARD_CA)');
+    throw problem(cert.isFlag, "a client certificate needs TLS: give the server's CA with --ca (or KEYWARD_CA)");
   }
   const tls: TlsFiles | undefined =
-    ca === undefined ? undefined : { ca: resolve(ca.value), cert: cert && resolve(cert.value), key: key && resolve(key.value) };
+    ca === undefined
+      ? undefined
+      : { ca: resolve(ca.value), cert: cert && resolve(cert.value), key: key && resolve(key.value) };
 
   let timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
   if (flags.timeout !== undefined) {
     const value = Number(flags.timeout);
     if (!/^\d+(\.\d+)?$/.test(flags.timeout.trim()) || value <= 0 || value > MAX_TIMEOUT_SECONDS) {
-      throw new UsageError(`--timeout must be seconds, more than 0 and at most ${MAX_TIMEOUT_SECONDS}, got ${quoteArg(flags.timeout)}`);
+      throw new UsageError(
+        `--timeout must be seconds, more than 0 and at most ${MAX_TIMEOUT_SECONDS}, got ${quoteArg(flags.timeout)}`,
+      );
     }
     timeoutSeconds = value;
   }
@@ -108,7 +118,10 @@ export function tokenSource(tokenFile: string | undefined, env: Env): TokenSourc
 /** host:port, [ipv6]:port, or a gRPC target with a scheme grpc-js knows (dns:, ipv4:, ipv6:, unix:). */
 function isTarget(address: string): boolean {
   if (/^(dns|ipv4|ipv6|unix|unix-abstract):\S+$/.test(address)) return true;
-  return /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$/.test(address) && Number(address.slice(address.lastIndexOf(':') + 1)) <= 65_535;
+  return (
+    /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$/.test(address) &&
+    Number(address.slice(address.lastIndexOf(':') + 1)) <= 65_535
+  );
 }
 
 /** The caller's token. Never echoed, not even in part. */
@@ -130,7 +143,9 @@ export function readToken(source: TokenSource, env: Env): string {
     if (token === '') throw new CliFailure(`${where} is empty`);
   }
   if (!/^[\x21-\x7e]+$/.test(token)) {
-    throw new CliFailure(`the token in ${where} has characters no API token has (white space, control or non-ASCII characters)`);
+    throw new CliFailure(
+      `the token in ${where} has characters no API token has (white space, control or non-ASCII characters)`,
+    );
   }
   return token;
 }
@@ -145,7 +160,9 @@ export function readSmallFile(path: string, what: string): Buffer {
   } catch (error) {
     if (error instanceof CliFailure) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CliFailure(`cannot read ${what}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable')}`);
+    throw new CliFailure(
+      `cannot read ${what}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable')}`,
+    );
   }
 }
 

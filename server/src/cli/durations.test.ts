@@ -20,8 +20,12 @@ describe('parseDuration', () => {
     for (const text of ['', '10', '1.5h', '-1m', '1h30m', '1w', '1 h', '1H', 'PT1H', 'h', '1e3s', '0x10s']) {
       expect(() => parseDuration(text, '--grace'), text).toThrow(UsageError);
     }
-    expect(() => parseDuration('soon', '--grace')).toThrow('--grace: "soon" is not a duration (a whole number followed by s, m, h or d');
-    expect(() => parseDuration('99999999999999d', '--ttl')).toThrow('--ttl: "99999999999999d" is longer than 10,000 years');
+    expect(() => parseDuration('soon', '--grace')).toThrow(
+      '--grace: "soon" is not a duration (a whole number followed by s, m, h or d',
+    );
+    expect(() => parseDuration('99999999999999d', '--ttl')).toThrow(
+      '--ttl: "99999999999999d" is longer than 10,000 years',
+    );
   });
 
   it('property: format → parse is the identity on whole seconds', () => {

@@ -23,7 +23,13 @@ describe('report', () => {
       'DEADLINE_EXCEEDED: no answer from 127.0.0.1:50051 within 10 s (raise --timeout)',
     );
     expect(
-      report(serviceError(status.UNAVAILABLE, 'No connection established. Last error: connect ECONNREFUSED. Resolution note: '), call).message,
+      report(
+        serviceError(
+          status.UNAVAILABLE,
+          'No connection established. Last error: connect ECONNREFUSED. Resolution note: ',
+        ),
+        call,
+      ).message,
     ).toBe('UNAVAILABLE: cannot reach 127.0.0.1:50051: No connection established. Last error: connect ECONNREFUSED.');
     const metadata = new Metadata();
     metadata.set('retry-after-ms', '250');
@@ -33,7 +39,10 @@ describe('report', () => {
   });
 
   it('is one line whatever the text, with exit 2 and the usage for usage errors', () => {
-    expect(report(new CliFailure('two\nlines\u001b[2J'))).toEqual({ exitCode: EXIT_FAILURE, message: 'two lines\\u001b[2J' });
+    expect(report(new CliFailure('two\nlines\u001b[2J'))).toEqual({
+      exitCode: EXIT_FAILURE,
+      message: 'two lines\\u001b[2J',
+    });
     expect(report(new UsageError('missing <key-set>', 'usage: keyward keys list <key-set>'))).toEqual({
       exitCode: EXIT_USAGE,
       message: 'missing <key-set>',
@@ -56,6 +65,10 @@ describe('Terminal', () => {
     terminal.protect('kw_secret');
     terminal.stdout('kw_secret and kw_secret\n');
     terminal.stderr('keyward: kw_secret\n');
-    expect(written).toEqual(['before kw_secret is protected\n', `${REDACTED} and ${REDACTED}\n`, `keyward: ${REDACTED}\n`]);
+    expect(written).toEqual([
+      'before kw_secret is protected\n',
+      `${REDACTED} and ${REDACTED}\n`,
+      `keyward: ${REDACTED}\n`,
+    ]);
   });
 });

@@ -80,7 +80,10 @@ function describeStatus(error: ServiceError, call: CallContext | undefined): str
     details = `cannot reach ${call.address}: ${details}`;
   }
   const retryAfter = error.metadata?.get(RETRY_AFTER_METADATA)[0];
-  const retry = error.code === status.RESOURCE_EXHAUSTED && retryAfter !== undefined ? ` (retry after ${String(retryAfter)} ms)` : '';
+  const retry =
+    error.code === status.RESOURCE_EXHAUSTED && retryAfter !== undefined
+      ? ` (retry after ${String(retryAfter)} ms)`
+      : '';
   return `${name}: ${details === '' ? 'no details' : details}${retry}`;
 }
 

@@ -6,14 +6,18 @@ async function run(argv: string[], env: Record<string, string>, stdin: string | 
   let stdout = '';
   let stderr = '';
   let stdinRead = false;
-  const code = await runCli(argv, { KEYWARD_SERVER: '127.0.0.1:1', ...env }, {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    readStdin: () => {
-      stdinRead = true;
-      return Promise.resolve(stdin ?? '');
+  const code = await runCli(
+    argv,
+    { KEYWARD_SERVER: '127.0.0.1:1', ...env },
+    {
+      stdout: (text) => void (stdout += text),
+      stderr: (text) => void (stderr += text),
+      readStdin: () => {
+        stdinRead = true;
+        return Promise.resolve(stdin ?? '');
+      },
     },
-  });
+  );
   return { code, stdout, stderr, stdinRead };
 }
 
@@ -28,7 +32,11 @@ describe('runCli', () => {
   });
 
   it('wants the token before it reads a password for any other command', async () => {
-    const result = await run(['users', 'create', 'alice', '--role', 'admin', '--password-stdin'], {}, 'correct horse battery');
+    const result = await run(
+      ['users', 'create', 'alice', '--role', 'admin', '--password-stdin'],
+      {},
+      'correct horse battery',
+    );
     expect(result).toMatchObject({ code: 1, stdout: '', stdinRead: false });
     expect(result.stderr).toMatch(/^keyward: no API token: set KEYWARD_TOKEN/);
   });

@@ -36,7 +36,8 @@ export async function runCli(argv: readonly string[], env: Env, io: Io): Promise
       );
       call = { address: settings.address, timeoutSeconds: settings.timeoutSeconds };
       // Login is how a person gets a token: it reads none and sends none.
-      const token = command.anonymous === true ? undefined : readToken(tokenSource(input.string('token-file'), env), env);
+      const token =
+        command.anonymous === true ? undefined : readToken(tokenSource(input.string('token-file'), env), env);
       if (token !== undefined) terminal.protect(token);
       connection = connect(settings, token);
       await action({ rpc: connection.rpc, json: input.flag('json'), out: terminal, interactive: terminal.interactive });

@@ -26,11 +26,15 @@ describe('readInput', () => {
   it('refuses more than the limit, reading no further, and a terminal', async () => {
     await expect(readInput(Readable.from([Buffer.alloc(64 * 1024, 'a')]))).resolves.toHaveLength(64 * 1024);
     const large = Readable.from([Buffer.alloc(64 * 1024, 'a'), 'b', 'never read']);
-    await expect(readInput(large)).rejects.toEqual(new CliFailure('standard input is larger than 64 KiB: it does not hold a password'));
+    await expect(readInput(large)).rejects.toEqual(
+      new CliFailure('standard input is larger than 64 KiB: it does not hold a password'),
+    );
     expect(large.destroyed).toBe(true);
     const terminal = Object.assign(Readable.from([PASSWORD]), { isTTY: true });
     await expect(readInput(terminal)).rejects.toEqual(
-      new CliFailure('standard input is a terminal, which would echo the password: pipe it in or redirect it from a file'),
+      new CliFailure(
+        'standard input is a terminal, which would echo the password: pipe it in or redirect it from a file',
+      ),
     );
   });
 });
@@ -50,7 +54,9 @@ describe('readPassword', () => {
 
   it('refuses an empty standard input', async () => {
     for (const input of ['', '\n', '\r\n']) {
-      await expect(readPassword(terminalReading(input).terminal)).rejects.toThrow(/^--password-stdin: standard input is empty; pipe the password in/);
+      await expect(readPassword(terminalReading(input).terminal)).rejects.toThrow(
+        /^--password-stdin: standard input is empty; pipe the password in/,
+      );
     }
   });
 

@@ -13,7 +13,9 @@ export async function readInput(
   maxBytes = MAX_STDIN_BYTES,
 ): Promise<string> {
   if (stream.isTTY === true) {
-    throw new CliFailure('standard input is a terminal, which would echo the password: pipe it in or redirect it from a file');
+    throw new CliFailure(
+      'standard input is a terminal, which would echo the password: pipe it in or redirect it from a file',
+    );
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -21,7 +23,8 @@ export async function readInput(
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += bytes.length;
     // Leaving the loop destroys the stream: the rest is not read.
-    if (size > maxBytes) throw new CliFailure(`standard input is larger than ${maxBytes / 1024} KiB: it does not hold a password`);
+    if (size > maxBytes)
+      throw new CliFailure(`standard input is larger than ${maxBytes / 1024} KiB: it does not hold a password`);
     chunks.push(bytes);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -34,7 +37,9 @@ export async function readInput(
 export async function readPassword(out: Terminal): Promise<string> {
   const password = (await out.readStdin()).replace(/\r?\n$/, '');
   if (password === '') {
-    throw new CliFailure('--password-stdin: standard input is empty; pipe the password in (printf \'%s\' "$PW" | keyward ...) or redirect it from a file');
+    throw new CliFailure(
+      '--password-stdin: standard input is empty; pipe the password in (printf \'%s\' "$PW" | keyward ...) or redirect it from a file',
+    );
   }
   out.protect(password);
   return password;

@@ -14,12 +14,7 @@ describe('formatTable', () => {
       ],
     );
     expect(text).toBe(
-      [
-        'NAME      ALG    CREATED',
-        'payments  ES256  2025-01-02T03:04:05.000Z',
-        'a         EdDSA  -',
-        '',
-      ].join('\n'),
+      ['NAME      ALG    CREATED', 'payments  ES256  2025-01-02T03:04:05.000Z', 'a         EdDSA  -', ''].join('\n'),
     );
   });
 
@@ -40,13 +35,19 @@ describe('formatTable', () => {
   });
 
   it('property: every column starts at the same place on every line', () => {
-    const cell = fc.oneof(fc.string({ unit: anyCharacter, maxLength: 12 }), fc.constant(undefined), fc.date({ noInvalidDate: true }));
-    const shape = fc.integer({ min: 1, max: 5 }).chain((columns) =>
-      fc.tuple(
-        fc.array(fc.stringMatching(/^[A-Z][A-Z ]{0,8}$/), { minLength: columns, maxLength: columns }),
-        fc.array(fc.array(cell, { minLength: columns, maxLength: columns }), { maxLength: 6 }),
-      ),
+    const cell = fc.oneof(
+      fc.string({ unit: anyCharacter, maxLength: 12 }),
+      fc.constant(undefined),
+      fc.date({ noInvalidDate: true }),
     );
+    const shape = fc
+      .integer({ min: 1, max: 5 })
+      .chain((columns) =>
+        fc.tuple(
+          fc.array(fc.stringMatching(/^[A-Z][A-Z ]{0,8}$/), { minLength: columns, maxLength: columns }),
+          fc.array(fc.array(cell, { minLength: columns, maxLength: columns }), { maxLength: 6 }),
+        ),
+      );
     fc.assert(
       fc.property(shape, ([headers, rows]) => {
         const lines = formatTable(headers, rows).split('\n');
@@ -62,7 +63,9 @@ describe('formatTable', () => {
             expect(chars.slice(start, start + width(expected)).join('')).toBe(expected);
             start += widths[i]! + COLUMN_GAP.length;
           });
-          expect(chars).toHaveLength(start - widths[widths.length - 1]! - COLUMN_GAP.length + width(texts[l]![headers.length - 1]!));
+          expect(chars).toHaveLength(
+            start - widths[widths.length - 1]! - COLUMN_GAP.length + width(texts[l]![headers.length - 1]!),
+          );
         });
       }),
     );
@@ -71,8 +74,12 @@ describe('formatTable', () => {
 
 describe('formatFields', () => {
   it('aligns values after their labels', () => {
-    expect(formatFields([['name', 'payments'], ['active kid', 'abc'], ['expires', undefined]])).toBe(
-      ['name        payments', 'active kid  abc', 'expires     -', ''].join('\n'),
-    );
+    expect(
+      formatFields([
+        ['name', 'payments'],
+        ['active kid', 'abc'],
+        ['expires', undefined],
+      ]),
+    ).toBe(['name        payments', 'active kid  abc', 'expires     -', ''].join('\n'));
   });
 });

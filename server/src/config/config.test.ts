@@ -74,7 +74,10 @@ describe('loadConfig', () => {
       sessionTtlSeconds: 900,
       logLevel: 'warn',
       tls: { grpc: undefined, http: undefined, hstsMaxAgeSeconds: 31_536_000 },
-      warnings: [expect.stringMatching(/^gRPC is served in plaintext on 0\.0\.0\.0:/), expect.stringMatching(/^the HTTP gateway/)],
+      warnings: [
+        expect.stringMatching(/^gRPC is served in plaintext on 0\.0\.0\.0:/),
+        expect.stringMatching(/^the HTTP gateway/),
+      ],
     });
   });
 
@@ -104,7 +107,9 @@ describe('loadConfig', () => {
     expect(problems({ KEYWARD_MASTER_KEYS: `${KEY},c2hvcnQ=` })).toEqual([
       'KEYWARD_MASTER_KEYS must be 32 bytes, base64-encoded (key 2) (e.g. `openssl rand -base64 32`)',
     ]);
-    expect(loadConfig({ DATABASE_URL: 'postgres://db/k', KEYWARD_MASTER_KEY_FILE: '/run/secrets/kek' }).masterKeys).toEqual({
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://db/k', KEYWARD_MASTER_KEY_FILE: '/run/secrets/kek' }).masterKeys,
+    ).toEqual({
       kind: 'files',
       paths: ['/run/secrets/kek'],
     });

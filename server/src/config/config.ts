@@ -62,16 +62,18 @@ export function loadConfig(env: Env = process.env): Config {
     return value === undefined || value === '' ? undefined : value;
   };
 
-  const wholeNumber = (unit: string) => (name: string, fallback: number, min: number, max: number): number => {
-    const raw = read(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) {
-      problems.push(`${name} must be ${unit} from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  };
+  const wholeNumber =
+    (unit: string) =>
+    (name: string, fallback: number, min: number, max: number): number => {
+      const raw = read(name);
+      if (raw === undefined) return fallback;
+      const value = Number(raw);
+      if (!/^\d+$/.test(raw) || value < min || value > max) {
+        problems.push(`${name} must be ${unit} from ${min} to ${max}, got "${raw}"`);
+        return fallback;
+      }
+      return value;
+    };
   const seconds = wholeNumber('whole seconds');
   const count = wholeNumber('a whole number');
   const port = (name: string, fallback: number) => wholeNumber('a port number')(name, fallback, 0, 65_535);
@@ -86,20 +88,27 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`KEYWARD_PUBLIC_URL must be an http(s) URL without query or fragment, got "${publicUrl}"`);
   }
 
-
-
   // One variable for one key, its plural for a rotation in progress (comma-separated, oldest first).
-  const list = (name: string) => read(name)?.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const list = (name: string) =>
+    read(name)
+      ?.split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
   const keySources = [
     ['KEYWARD_MASTER_KEY', read('KEYWARD_MASTER_KEY') === undefined ? undefined : [read('KEYWARD_MASTER_KEY')!]],
     ['KEYWARD_MASTER_KEYS', list('KEYWARD_MASTER_KEYS')],
-    ['KEYWARD_MASTER_KEY_FILE', read('KEYWARD_MASTER_KEY_FILE') === undefined ? undefined : [read('KEYWARD_MASTER_KEY_FILE')!]],
+    [
+      'KEYWARD_MASTER_KEY_FILE',
+      read('KEYWARD_MASTER_KEY_FILE') === undefined ? undefined : [read('KEYWARD_MASTER_KEY_FILE')!],
+    ],
     ['KEYWARD_MASTER_KEY_FILES', list('KEYWARD_MASTER_KEY_FILES')],
   ] as const;
   const given = keySources.filter(([, values]) => values !== undefined && values.length > 0);
   let masterKeys: MasterKeySource = { kind: 'none' };
   if (given.length > 1) {
-    problems.push(`set one of ${keySources.map(([name]) => name).join(', ')}, not ${given.map(([name]) => name).join(' and ')}`);
+    problems.push(
+      `set one of ${keySources.map(([name]) => name).join(', ')}, not ${given.map(([name]) => name).join(' and ')}`,
+    );
   } else if (given.length === 1) {
     const [name, values] = given[0]!;
     if (name.includes('FILE')) {

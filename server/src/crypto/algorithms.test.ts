@@ -13,7 +13,16 @@ import { thrownBy } from '../test-support/thrown.js';
 describe('algorithms', () => {
   it('lists exactly the supported JOSE algorithms', () => {
     expect([...ALGORITHMS]).toEqual([
-      'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA',
+      'RS256',
+      'RS384',
+      'RS512',
+      'PS256',
+      'PS384',
+      'PS512',
+      'ES256',
+      'ES384',
+      'ES512',
+      'EdDSA',
     ]);
     expect(Object.keys(ALGORITHM_SPECS).sort()).toEqual([...ALGORITHMS].sort());
     expect(Object.isFrozen(ALGORITHM_SPECS)).toBe(true);

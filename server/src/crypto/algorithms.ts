@@ -99,10 +99,7 @@ export function resolveKeyParams(alg: string, rsaModulusBits?: number): KeyParam
     return { alg, rsaModulusBits: DEFAULT_RSA_MODULUS_BITS };
   }
   if (!isRsaModulusBits(rsaModulusBits)) {
-    throw invalidArgument(
-      'rsa_modulus_bits',
-      `must be one of ${RSA_MODULUS_BITS.join(', ')} (got ${rsaModulusBits})`,
-    );
+    throw invalidArgument('rsa_modulus_bits', `must be one of ${RSA_MODULUS_BITS.join(', ')} (got ${rsaModulusBits})`);
   }
   return { alg, rsaModulusBits };
 }

@@ -136,9 +136,7 @@ describe('sealPrivateKey / openPrivateKey', () => {
     const sealed = sealPrivateKey(pkcs8, aad, master);
     const other = masterKeyFromBytes(generateMasterKeyBytes());
     const err = expectOpenFails(sealed, aad, other);
-    expect(err.message).toBe(
-      `sealed with master key ${master.id}, but the configured master key is ${other.id}`,
-    );
+    expect(err.message).toBe(`sealed with master key ${master.id}, but the configured master key is ${other.id}`);
   });
 
   it('fails with another master key even if the recorded id is forged to match', () => {
@@ -171,11 +169,7 @@ describe('sealPrivateKey / openPrivateKey', () => {
 
   it('fails when the two layers are swapped', () => {
     const sealed = sealPrivateKey(pkcs8, aad, master);
-    expectOpenFails(
-      { ...sealed, ciphertext: sealed.wrappedDataKey, wrappedDataKey: sealed.ciphertext },
-      aad,
-      master,
-    );
+    expectOpenFails({ ...sealed, ciphertext: sealed.wrappedDataKey, wrappedDataKey: sealed.ciphertext }, aad, master);
   });
 
   it('fails when any byte of the ciphertext is flipped', () => {

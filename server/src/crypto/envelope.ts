@@ -36,10 +36,7 @@ export function generateMasterKeyBytes(): Buffer {
 
 export function masterKeyFromBytes(bytes: Buffer): MasterKey {
   if (bytes.length !== KEY_BYTES) {
-    throw invalidArgument(
-      'master_key',
-      `must be exactly ${KEY_BYTES} bytes (AES-256), got ${bytes.length}`,
-    );
+    throw invalidArgument('master_key', `must be exactly ${KEY_BYTES} bytes (AES-256), got ${bytes.length}`);
   }
   // A copy: the caller may zero or reuse its buffer.
   const key = Buffer.from(bytes);
@@ -65,9 +62,7 @@ export function sealPrivateKey(pkcs8: Buffer, aad: Buffer, master: MasterKey): S
 /** Returns the PKCS#8 bytes; the caller should zero them once parsed into a KeyObject. */
 export function openPrivateKey(sealed: SealedKey, aad: Buffer, master: MasterKey): Buffer {
   if (sealed.masterKeyId !== master.id) {
-    throw precondition(
-      `sealed with master key ${sealed.masterKeyId}, but the configured master key is ${master.id}`,
-    );
+    throw precondition(`sealed with master key ${sealed.masterKeyId}, but the configured master key is ${master.id}`);
   }
   const dataKey = decrypt(
     master.key,

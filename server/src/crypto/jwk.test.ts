@@ -26,9 +26,7 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 const keys = new Map<Algorithm, KeyObject>();
 beforeAll(async () => {
-  await Promise.all(
-    ALGORITHMS.map(async (alg) => keys.set(alg, await generateKeyPair(resolveKeyParams(alg)))),
-  );
+  await Promise.all(ALGORITHMS.map(async (alg) => keys.set(alg, await generateKeyPair(resolveKeyParams(alg)))));
 });
 function keyFor(alg: Algorithm): KeyObject {
   const key = keys.get(alg);
@@ -87,15 +85,13 @@ describe('jwkThumbprint', () => {
 
   it('is stable under member reordering (property)', () => {
     const jwks: PublicJwk[] = [RFC7638_JWK, ...ALGORITHMS.map((alg) => publicJwk(keyFor(alg)))];
-    const arb = fc
-      .constantFrom(...jwks)
-      .chain((jwk) => {
-        const entries = Object.entries(jwk);
-        return fc.tuple(
-          fc.constant(jwk),
-          fc.shuffledSubarray(entries, { minLength: entries.length, maxLength: entries.length }),
-        );
-      });
+    const arb = fc.constantFrom(...jwks).chain((jwk) => {
+      const entries = Object.entries(jwk);
+      return fc.tuple(
+        fc.constant(jwk),
+        fc.shuffledSubarray(entries, { minLength: entries.length, maxLength: entries.length }),
+      );
+    });
     fc.assert(
       fc.property(arb, ([jwk, shuffled]) => {
         const reordered = Object.fromEntries(shuffled) as PublicJwk;

@@ -49,12 +49,17 @@ export class DocumentEndpoint {
   private prepareHeaders(document: PreparedDocument): DocumentResponseHeaders {
     // Sent on 200 and 304 alike: a 304 refreshes the cached entry's caching and CORS metadata.
     const shared = [
-      'Cache-Control', this.cacheControl,
-      'ETag', document.etag,
-      'Access-Control-Allow-Origin', '*',
+      'Cache-Control',
+      this.cacheControl,
+      'ETag',
+      document.etag,
+      'Access-Control-Allow-Origin',
+      '*',
       // Browser clients may only read ETag cross-origin if it is exposed; they need it to revalidate.
-      'Access-Control-Expose-Headers', 'ETag',
-      'X-Content-Type-Options', 'nosniff',
+      'Access-Control-Expose-Headers',
+      'ETag',
+      'X-Content-Type-Options',
+      'nosniff',
     ];
     const headers: DocumentResponseHeaders = {
       ok: ['Content-Type', this.contentType, 'Content-Length', String(document.body.length), ...shared],

@@ -24,9 +24,19 @@ function documentOf(kind: 'jwks' | 'discovery', keySet: string): PreparedDocumen
 
 const cases = [
   { path: '/.well-known/jwks.json', kind: 'jwks', keySet: 'default', contentType: 'application/jwk-set+json' },
-  { path: '/key-sets/payments/.well-known/jwks.json', kind: 'jwks', keySet: 'payments', contentType: 'application/jwk-set+json' },
+  {
+    path: '/key-sets/payments/.well-known/jwks.json',
+    kind: 'jwks',
+    keySet: 'payments',
+    contentType: 'application/jwk-set+json',
+  },
   { path: '/.well-known/openid-configuration', kind: 'discovery', keySet: 'default', contentType: 'application/json' },
-  { path: '/key-sets/payments/.well-known/openid-configuration', kind: 'discovery', keySet: 'payments', contentType: 'application/json' },
+  {
+    path: '/key-sets/payments/.well-known/openid-configuration',
+    kind: 'discovery',
+    keySet: 'payments',
+    contentType: 'application/json',
+  },
 ] as const;
 
 describe.each(cases)('$path', ({ path, kind, keySet, contentType }) => {

@@ -21,15 +21,37 @@ const methods = fc.constantFrom(...http.METHODS.filter((method) => method !== 'C
 // building blocks over-represented so generated paths often come close to real routes.
 const pathPiece = fc.oneof(
   fc.constantFrom(
-    '/', '/.well-known', '/jwks.json', '/openid-configuration', '/key-sets', '/key-sets/', 'default',
-    'payments', '%', '%2F', '%41', '%E0%A4', '?', '#', '..', '/healthz', '/readyz', '-', '_',
+    '/',
+    '/.well-known',
+    '/jwks.json',
+    '/openid-configuration',
+    '/key-sets',
+    '/key-sets/',
+    'default',
+    'payments',
+    '%',
+    '%2F',
+    '%41',
+    '%E0%A4',
+    '?',
+    '#',
+    '..',
+    '/healthz',
+    '/readyz',
+    '-',
+    '_',
   ),
   fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 12 }),
 );
 const paths = fc.array(pathPiece, { maxLength: 8 }).map((pieces) => `/${pieces.join('')}`);
 
 const headerSets = fc.option(
-  fc.record({ 'If-None-Match': fc.oneof(fc.constant('*'), fc.string({ unit: fc.constantFrom('"', 'W', '/', ',', ' ', 'a'), maxLength: 10 })) }),
+  fc.record({
+    'If-None-Match': fc.oneof(
+      fc.constant('*'),
+      fc.string({ unit: fc.constantFrom('"', 'W', '/', ',', ' ', 'a'), maxLength: 10 }),
+    ),
+  }),
   { nil: undefined },
 );
 

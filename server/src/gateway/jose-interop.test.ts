@@ -22,9 +22,7 @@ it('jose verifies a token against /key-sets/{name}/.well-known/jwks.json', async
     .setProtectedHeader({ alg: 'ES256', kid: 'payments-1' })
     .setAudience('billing')
     .sign(privateKey);
-  const jwks = createRemoteJWKSet(
-    new URL(`http://127.0.0.1:${gateway.port}/key-sets/payments/.well-known/jwks.json`),
-  );
+  const jwks = createRemoteJWKSet(new URL(`http://127.0.0.1:${gateway.port}/key-sets/payments/.well-known/jwks.json`));
   const { payload, protectedHeader } = await jwtVerify(token, jwks, { audience: 'billing' });
   expect(payload.sub).toBe('alice');
   expect(protectedHeader.kid).toBe('payments-1');

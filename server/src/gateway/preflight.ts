@@ -5,11 +5,15 @@ import type { ServerResponse } from 'node:http';
 import { DOCUMENT_METHODS } from './error-responses.js';
 
 const PREFLIGHT_HEADERS = [
-  'Access-Control-Allow-Origin', '*',
-  'Access-Control-Allow-Methods', DOCUMENT_METHODS,
-  'Access-Control-Allow-Headers', 'If-None-Match',
+  'Access-Control-Allow-Origin',
+  '*',
+  'Access-Control-Allow-Methods',
+  DOCUMENT_METHODS,
+  'Access-Control-Allow-Headers',
+  'If-None-Match',
   // The answer never changes, so let browsers keep it for a day (they cap it lower anyway).
-  'Access-Control-Max-Age', '86400',
+  'Access-Control-Max-Age',
+  '86400',
 ];
 
 export function sendPreflight(res: ServerResponse): void {

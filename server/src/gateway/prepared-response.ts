@@ -18,12 +18,17 @@ export function prepareJsonResponse(
 ): PreparedResponse {
   const body = Buffer.from(JSON.stringify(value));
   const headers = [
-    'Content-Type', 'application/json',
-    'Content-Length', String(body.length),
-    'Cache-Control', NO_STORE,
-    'X-Content-Type-Options', 'nosniff',
+    'Content-Type',
+    'application/json',
+    'Content-Length',
+    String(body.length),
+    'Cache-Control',
+    NO_STORE,
+    'X-Content-Type-Options',
+    'nosniff',
     // Everything here is public; CORS on errors lets browser clients read why a fetch failed.
-    'Access-Control-Allow-Origin', '*',
+    'Access-Control-Allow-Origin',
+    '*',
     ...extraHeaders,
   ];
   return { status, headers, body };

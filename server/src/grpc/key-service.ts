@@ -50,9 +50,13 @@ export function keyService(deps: KeyServiceDeps, context: RpcContext): KeyServic
     listEvents: unary('listEvents', context, (request) => listEvents(store, request)),
     getKeyTimeline: unary('getKeyTimeline', context, (request) => getKeyTimeline(manager, request)),
     getRotationReadiness: unary('getRotationReadiness', context, (request) => getRotationReadiness(manager, request)),
-    createApiToken: unary('createApiToken', context, (request, principal) => createApiToken(tokens, request, principal)),
+    createApiToken: unary('createApiToken', context, (request, principal) =>
+      createApiToken(tokens, request, principal),
+    ),
     listApiTokens: unary('listApiTokens', context, () => listApiTokens(tokens)),
-    revokeApiToken: unary('revokeApiToken', context, (request, principal) => revokeApiToken(tokens, request, principal)),
+    revokeApiToken: unary('revokeApiToken', context, (request, principal) =>
+      revokeApiToken(tokens, request, principal),
+    ),
     whoAmI: unary('whoAmI', context, (_request, principal) => whoAmI(principal)),
     rewrapKeys: unary('rewrapKeys', context, (_request, principal) => rewrapKeys(rewrap, principal)),
     createUser: unary('createUser', context, (request, principal) => createUser(staff, request, principal)),

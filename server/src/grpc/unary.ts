@@ -17,9 +17,8 @@ export interface RpcContext {
   readonly clock: () => Date;
 }
 
-type Call<M extends KeyServiceMethod> = KeyServiceServer[M] extends handleUnaryCall<infer Req, infer Res>
-  ? { request: Req; response: Res }
-  : never;
+type Call<M extends KeyServiceMethod> =
+  KeyServiceServer[M] extends handleUnaryCall<infer Req, infer Res> ? { request: Req; response: Res } : never;
 
 export type UnaryHandler<M extends KeyServiceMethod> = (
   request: Call<M>['request'],
@@ -97,7 +96,12 @@ function deadlineOf(call: ServerUnaryCall<unknown, unknown>): CallDeadline {
   return deadline;
 }
 
-function answer<Res>(pending: Res | Promise<Res>, callback: sendUnaryData<Res>, method: string, context: RpcContext): void {
+function answer<Res>(
+  pending: Res | Promise<Res>,
+  callback: sendUnaryData<Res>,
+  method: string,
+  context: RpcContext,
+): void {
   Promise.resolve(pending).then(
     (response) => callback(null, response),
     (error: unknown) => callback(toServiceError(error, method, context.logger)),

@@ -28,12 +28,15 @@ export class Keyring {
   }
 
   list(): KeySetView[] {
-    return [...this.#views.values()].map((entry) => entry.view).sort((a, b) => (a.keySet.name < b.keySet.name ? -1 : 1));
+    return [...this.#views.values()]
+      .map((entry) => entry.view)
+      .sort((a, b) => (a.keySet.name < b.keySet.name ? -1 : 1));
   }
 
   put(view: KeySetView, generation: number): void {
     const current = this.#views.get(view.keySet.name);
-    if (current === undefined || current.generation < generation) this.#views.set(view.keySet.name, { view, generation });
+    if (current === undefined || current.generation < generation)
+      this.#views.set(view.keySet.name, { view, generation });
   }
 
   /** A full reload: every key set read at `generation`, except those reloaded since. */

@@ -33,24 +33,25 @@ const policyArb: fc.Arbitrary<KeySetPolicy> = fc
     retention: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2 * HOUR }), fc.integer({ min: 0, max: 40 * DAY })),
     autoRotate: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     readiness: fc.option(
-      fc.record({ minShare: fc.double({ min: 0, max: 1, noNaN: true }), maxDelaySeconds: fc.integer({ min: 0, max: 6 * HOUR }) }),
+      fc.record({
+        minShare: fc.double({ min: 0, max: 1, noNaN: true }),
+        maxDelaySeconds: fc.integer({ min: 0, max: 6 * HOUR }),
+      }),
       { nil: null, freq: 3 },
     ),
   })
-  .map(
-    (p): KeySetPolicy => ({
-      algorithm: 'ES256',
-      rsaModulusBits: null,
-      prePublishPeriodSeconds: p.prePublish,
-      rotationPeriodSeconds: p.prePublish + p.rotationExtra,
-      maxTokenTtlSeconds: p.ttl,
-      gracePeriodSeconds: p.ttl + p.graceExtra,
-      retentionPeriodSeconds: p.retention,
-      excessTtl: 'refuse',
-      autoRotate: p.autoRotate,
-      activationReadiness: p.readiness,
-    }),
-  )
+  .map((p): KeySetPolicy => ({
+    algorithm: 'ES256',
+    rsaModulusBits: null,
+    prePublishPeriodSeconds: p.prePublish,
+    rotationPeriodSeconds: p.prePublish + p.rotationExtra,
+    maxTokenTtlSeconds: p.ttl,
+    gracePeriodSeconds: p.ttl + p.graceExtra,
+    retentionPeriodSeconds: p.retention,
+    excessTtl: 'refuse',
+    autoRotate: p.autoRotate,
+    activationReadiness: p.readiness,
+  }))
   .filter((policy) => policyProblems(policy, CONTEXT).length === 0);
 
 /** From seconds to far beyond every period (years), so catch-up after downtime is exercised. */
@@ -82,19 +83,29 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
     }),
   },
   { weight: 4, arbitrary: fc.constant({ kind: 'sign' as const }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('rotate'), mode: fc.constantFrom<RotationMode>('SCHEDULED', 'IMMEDIATE') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('rotate'),
+      mode: fc.constantFrom<RotationMode>('SCHEDULED', 'IMMEDIATE'),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('revoke'), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('policy'), policy: policyArb }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('outage'), seconds: secondsArb }) },
 );
 
-const initialPolicyArb = fc.oneof({ weight: 1, arbitrary: fc.constant(defaultPolicy('ES256', undefined, CONTEXT)) }, { weight: 4, arbitrary: policyArb });
+const initialPolicyArb = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(defaultPolicy('ES256', undefined, CONTEXT)) },
+  { weight: 4, arbitrary: policyArb },
+);
 
 // ---------------------------------------------------------------------------------------------
 // The run: a simulator, a clock, and what must stay true
 
 const seconds = (from: Date, to: Date): number => (+to - +from) / SECOND;
-const sig = (keys: readonly SimKey[], state: KeyState) => keys.filter((key) => key.use === 'sig' && key.state === state);
+const sig = (keys: readonly SimKey[], state: KeyState) =>
+  keys.filter((key) => key.use === 'sig' && key.state === state);
 
 class History {
   readonly sim: KeySetSimulator;
@@ -256,7 +267,8 @@ class History {
   private checkNothingOverdue(share: number | undefined): void {
     const { policy } = this.sim;
     const now = +this.now;
-    const overdue = (since: Date | null, periodSeconds: number) => since !== null && +addSeconds(since, periodSeconds) <= now;
+    const overdue = (since: Date | null, periodSeconds: number) =>
+      since !== null && +addSeconds(since, periodSeconds) <= now;
     for (const key of this.sim.keys) {
       if (key.state === 'RETIRED') expect(expiryTime(key, policy)).toBeGreaterThan(now);
       if (key.state === 'EXPIRED') expect(overdue(key.expiredAt, policy.retentionPeriodSeconds)).toBe(false);
@@ -288,27 +300,46 @@ class History {
 
     // The states and the JWKS agree; unpublished states are not in it; only DESTROYED lacks material.
     const jwks = [...sim.jwks].sort().join(',');
-    const publishedStates = keys.filter((key) => isPublished(key.state)).map((key) => key.kid).sort().join(',');
+    const publishedStates = keys
+      .filter((key) => isPublished(key.state))
+      .map((key) => key.kid)
+      .sort()
+      .join(',');
     must(jwks === publishedStates, `JWKS [${jwks}] but published states [${publishedStates}]`);
     for (const key of keys) {
       const gone = key.state === 'REVOKED' || key.state === 'EXPIRED' || key.state === 'DESTROYED';
       must(!(gone && sim.jwks.has(key.kid)), `${key.kid} is ${key.state} and still in the JWKS`);
-      must(key.holdsMaterial === holdsPrivateMaterial(key.state), `${key.kid} is ${key.state}, holdsMaterial ${key.holdsMaterial}`);
-      must(key.holdsMaterial === (key.state !== 'DESTROYED'), `${key.kid} is ${key.state}, holdsMaterial ${key.holdsMaterial}`);
+      must(
+        key.holdsMaterial === holdsPrivateMaterial(key.state),
+        `${key.kid} is ${key.state}, holdsMaterial ${key.holdsMaterial}`,
+      );
+      must(
+        key.holdsMaterial === (key.state !== 'DESTROYED'),
+        `${key.kid} is ${key.state}, holdsMaterial ${key.holdsMaterial}`,
+      );
       checkTimestamps(key, now);
     }
 
     // Every move the store made was allowed, and none was dated after the request that made it.
     for (const entry of sim.log.slice(this.checkedLog)) {
-      must(entry.from === undefined || isAllowedTransition(entry.from, entry.to), `applied ${entry.from}->${entry.to} on ${entry.kid}`);
-      must(+entry.change.at <= +entry.appliedAt, `${entry.kid} ->${entry.to} dated ${iso(entry.change.at)}, after ${iso(entry.appliedAt)}`);
+      must(
+        entry.from === undefined || isAllowedTransition(entry.from, entry.to),
+        `applied ${entry.from}->${entry.to} on ${entry.kid}`,
+      );
+      must(
+        +entry.change.at <= +entry.appliedAt,
+        `${entry.kid} ->${entry.to} dated ${iso(entry.change.at)}, after ${iso(entry.appliedAt)}`,
+      );
     }
     this.checkedLog = sim.log.length;
 
     for (const signature of sim.signatures) {
       const signer = sim.key(signature.kid);
       const what = `${signer.kid} (${signer.state}) signed at ${iso(signature.at)}`;
-      must(signer.activatedAt !== null && +signature.at >= +signer.activatedAt, `${what} but activated at ${iso(signer.activatedAt)}`);
+      must(
+        signer.activatedAt !== null && +signature.at >= +signer.activatedAt,
+        `${what} but activated at ${iso(signer.activatedAt)}`,
+      );
       // Pre-publication: a key the scheduler activated had been published for the pre-publish
       // period (of the policy in force then, never less than the cache horizon) before it signed.
       // Keys activated by IMMEDIATE rotation or by revocation sign at once, by design.
@@ -316,18 +347,33 @@ class History {
       if (signer.activatedBy === 'scheduler') {
         const prePublish = signer.policyAtActivation!.prePublishPeriodSeconds;
         must(prePublish >= HORIZON, `${what}: pre-publish ${prePublish}s is below the cache horizon`);
-        const published = Math.min(seconds(signer.createdAt, signer.activatedAt!), seconds(signer.createdAt, signature.at));
-        must(published >= prePublish, `${what}: published at ${iso(signer.createdAt)}, activated at ${iso(signer.activatedAt)}, pre-publish ${prePublish}s`);
+        const published = Math.min(
+          seconds(signer.createdAt, signer.activatedAt!),
+          seconds(signer.createdAt, signature.at),
+        );
+        must(
+          published >= prePublish,
+          `${what}: published at ${iso(signer.createdAt)}, activated at ${iso(signer.activatedAt)}, pre-publish ${prePublish}s`,
+        );
       }
       // Grace: a token it signed verifies until it expires, unless the key was revoked, whatever
       // policy changes came since.
       if (signer.revokedAt === null) {
         const tokenExpiry = +signature.expiresAt;
-        must(now >= tokenExpiry || isPublished(signer.state), `${what}: its token is valid until ${iso(new Date(tokenExpiry))}, now ${iso(this.now)}`);
-        must(signer.expiredAt === null || +signer.expiredAt >= tokenExpiry, `${what}: expired at ${iso(signer.expiredAt)}, before its token (${iso(new Date(tokenExpiry))})`);
+        must(
+          now >= tokenExpiry || isPublished(signer.state),
+          `${what}: its token is valid until ${iso(new Date(tokenExpiry))}, now ${iso(this.now)}`,
+        );
+        must(
+          signer.expiredAt === null || +signer.expiredAt >= tokenExpiry,
+          `${what}: expired at ${iso(signer.expiredAt)}, before its token (${iso(new Date(tokenExpiry))})`,
+        );
       }
       // Retirement is never dated before a signature.
-      must(signer.retiredAt === null || +signer.retiredAt >= +signature.at, `${what} but retired at ${iso(signer.retiredAt)}`);
+      must(
+        signer.retiredAt === null || +signer.retiredAt >= +signature.at,
+        `${what} but retired at ${iso(signer.retiredAt)}`,
+      );
     }
   }
 }
@@ -365,7 +411,10 @@ function checkTimestamps(key: SimKey, now: number): void {
   let previous = +key.createdAt;
   for (const date of ordered) {
     if (date === null) continue;
-    must(+date >= previous && +date <= now, `${key.kid}: timestamps out of order or in the future: ${ordered.map(iso).join(' ')}`);
+    must(
+      +date >= previous && +date <= now,
+      `${key.kid}: timestamps out of order or in the future: ${ordered.map(iso).join(' ')}`,
+    );
     previous = +date;
   }
 }
@@ -381,8 +430,32 @@ function errorCode(f: () => unknown): string {
 }
 
 function factsOf(key: SimKey): KeyFacts {
-  const { kid, use, state, createdAt, activatedAt, retiredAt, expiredAt, revokedAt, destroyedAt, lastSignedAt, latestTokenExpiry } = key;
-  return { kid, use, state, createdAt, activatedAt, retiredAt, expiredAt, revokedAt, destroyedAt, lastSignedAt, latestTokenExpiry };
+  const {
+    kid,
+    use,
+    state,
+    createdAt,
+    activatedAt,
+    retiredAt,
+    expiredAt,
+    revokedAt,
+    destroyedAt,
+    lastSignedAt,
+    latestTokenExpiry,
+  } = key;
+  return {
+    kid,
+    use,
+    state,
+    createdAt,
+    activatedAt,
+    retiredAt,
+    expiredAt,
+    revokedAt,
+    destroyedAt,
+    lastSignedAt,
+    latestTokenExpiry,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,8 +482,18 @@ describe('lifecycle over random histories', () => {
     const suffixArb = fc.constantFrom<Action[][]>(
       [],
       [{ kind: 'sign' }, { kind: 'rotate', mode: 'IMMEDIATE' }],
-      [{ kind: 'sign' }, { kind: 'rotate', mode: 'IMMEDIATE' }, { kind: 'sign' }, { kind: 'rotate', mode: 'SCHEDULED' }],
-      [{ kind: 'rotate', mode: 'SCHEDULED' }, { kind: 'revoke', pick: 0 }, { kind: 'sign' }, { kind: 'rotate', mode: 'IMMEDIATE' }],
+      [
+        { kind: 'sign' },
+        { kind: 'rotate', mode: 'IMMEDIATE' },
+        { kind: 'sign' },
+        { kind: 'rotate', mode: 'SCHEDULED' },
+      ],
+      [
+        { kind: 'rotate', mode: 'SCHEDULED' },
+        { kind: 'revoke', pick: 0 },
+        { kind: 'sign' },
+        { kind: 'rotate', mode: 'IMMEDIATE' },
+      ],
     );
     fc.assert(
       fc.property(
@@ -433,7 +516,13 @@ describe('lifecycle over random histories', () => {
             rotation: 2 * (p.rotationPeriodSeconds + delay),
             grace: 2 * (p.prePublishPeriodSeconds + delay + p.gracePeriodSeconds),
             retention: 2 * (p.prePublishPeriodSeconds + delay + p.gracePeriodSeconds + p.retentionPeriodSeconds),
-            everything: 3 * (p.prePublishPeriodSeconds + delay + p.rotationPeriodSeconds + p.gracePeriodSeconds + p.retentionPeriodSeconds),
+            everything:
+              3 *
+              (p.prePublishPeriodSeconds +
+                delay +
+                p.rotationPeriodSeconds +
+                p.gracePeriodSeconds +
+                p.retentionPeriodSeconds),
           };
           const span = Math.min(cap, spans[scale]);
           const to = addSeconds(from, Math.ceil(fraction * span));
@@ -501,16 +590,21 @@ describe('lifecycle over random histories', () => {
 
   it('applies nothing on a second scheduler run at the same time, whatever state it starts from', () => {
     fc.assert(
-      fc.property(initialPolicyArb, fc.array(actionArb, { maxLength: 20, size: 'max' }), secondsArb, (policy, actions, jump) => {
-        const history = new History(policy);
-        for (const action of actions) history.step(action);
-        const sim = history.sim.clone();
-        const now = addSeconds(history.now, jump);
-        sim.runScheduler(now);
-        const after = sim.keys.map(factsOf);
-        expect(sim.runScheduler(now).plans).toEqual([]);
-        expect(sim.keys.map(factsOf)).toEqual(after);
-      }),
+      fc.property(
+        initialPolicyArb,
+        fc.array(actionArb, { maxLength: 20, size: 'max' }),
+        secondsArb,
+        (policy, actions, jump) => {
+          const history = new History(policy);
+          for (const action of actions) history.step(action);
+          const sim = history.sim.clone();
+          const now = addSeconds(history.now, jump);
+          sim.runScheduler(now);
+          const after = sim.keys.map(factsOf);
+          expect(sim.runScheduler(now).plans).toEqual([]);
+          expect(sim.keys.map(factsOf)).toEqual(after);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -22,7 +22,9 @@ import { assertTransition, isAllowedTransition } from './transitions.js';
 
 describe('transitions', () => {
   it('allows exactly the documented moves', () => {
-    const allowed = KEY_STATES.flatMap((from) => KEY_STATES.filter((to) => isAllowedTransition(from, to)).map((to) => `${from}->${to}`));
+    const allowed = KEY_STATES.flatMap((from) =>
+      KEY_STATES.filter((to) => isAllowedTransition(from, to)).map((to) => `${from}->${to}`),
+    );
     expect(allowed).toEqual([
       'PENDING->ACTIVE',
       'PENDING->REVOKED',
@@ -43,7 +45,8 @@ describe('transitions', () => {
   });
 
   it('lets every live state be revoked', () => {
-    for (const from of ['PENDING', 'ACTIVE', 'RETIRED'] as const) expect(isAllowedTransition(from, 'REVOKED')).toBe(true);
+    for (const from of ['PENDING', 'ACTIVE', 'RETIRED'] as const)
+      expect(isAllowedTransition(from, 'REVOKED')).toBe(true);
   });
 
   it('refuses an illegal move with FAILED_PRECONDITION naming the key', () => {
@@ -237,10 +240,15 @@ describe('planRevocation', () => {
   });
 
   it('refuses EXPIRED, DESTROYED and REVOKED keys with FAILED_PRECONDITION', () => {
-    for (const [kid, state] of [['x', 'EXPIRED'], ['d', 'DESTROYED']] as const) {
+    for (const [kid, state] of [
+      ['x', 'EXPIRED'],
+      ['d', 'DESTROYED'],
+    ] as const) {
       const error = thrownBy(() => planRevocation(keySet(all), kid, now));
       expect(error.code).toBe('FAILED_PRECONDITION');
-      expect(error.message).toBe(`key ${kid} is ${state}: it is no longer published and cannot sign, so there is nothing to revoke`);
+      expect(error.message).toBe(
+        `key ${kid} is ${state}: it is no longer published and cannot sign, so there is nothing to revoke`,
+      );
     }
     const error = thrownBy(() => planRevocation(keySet(all), 'v', now));
     expect(error.code).toBe('FAILED_PRECONDITION');
@@ -256,7 +264,10 @@ describe('planRevocation', () => {
   it('revoking an ACTIVE key of another use leaves the sig signer and its pending successor alone', () => {
     // Once a bug: the sig PENDING key was promoted, making two ACTIVE sig keys.
     const enc = key('e', 'ACTIVE', { use: 'enc' });
-    for (const keys of [[active, pending, enc], [active, enc]]) {
+    for (const keys of [
+      [active, pending, enc],
+      [active, enc],
+    ]) {
       expect(planRevocation(keySet(keys), 'e', now)).toEqual({
         event: 'key.revoked',
         changes: [transition('e', 'ACTIVE', 'REVOKED', now)],
@@ -325,23 +336,36 @@ describe('nextDuePlan', () => {
   it('expires a RETIRED key grace_period after retirement, at that time', () => {
     const facts = keySet([key('r', 'RETIRED', { retiredAt: t(0) })], { autoRotate: false });
     expect(nextDuePlan(facts, t(7_199))).toBeUndefined();
-    const expected = { event: 'key.expired', changes: [transition('r', 'RETIRED', 'EXPIRED', t(7_200))], dueAt: t(7_200) };
+    const expected = {
+      event: 'key.expired',
+      changes: [transition('r', 'RETIRED', 'EXPIRED', t(7_200))],
+      dueAt: t(7_200),
+    };
     expect(nextDuePlan(facts, t(7_200))).toEqual(expected);
     expect(nextDuePlan(facts, t(1_000_000))).toEqual(expected);
   });
 
   it('destroys EXPIRED and REVOKED keys retention_period after they were unpublished', () => {
-    for (const [state, field] of [['EXPIRED', 'expiredAt'], ['REVOKED', 'revokedAt']] as const) {
+    for (const [state, field] of [
+      ['EXPIRED', 'expiredAt'],
+      ['REVOKED', 'revokedAt'],
+    ] as const) {
       const facts = keySet([key('u', state, { [field]: t(100) })]);
       expect(nextDuePlan(facts, t(86_499))).toBeUndefined();
-      const expected = { event: 'key.destroyed', changes: [transition('u', state, 'DESTROYED', t(86_500))], dueAt: t(86_500) };
+      const expected = {
+        event: 'key.destroyed',
+        changes: [transition('u', state, 'DESTROYED', t(86_500))],
+        dueAt: t(86_500),
+      };
       expect(nextDuePlan(facts, t(86_500))).toEqual(expected);
       expect(nextDuePlan(facts, t(9_000_000))).toEqual(expected);
     }
   });
 
   it('never schedules anything for a DESTROYED key', () => {
-    expect(nextDuePlan(keySet([key('d', 'DESTROYED', { expiredAt: t(0), destroyedAt: t(1) })]), t(1e9))).toBeUndefined();
+    expect(
+      nextDuePlan(keySet([key('d', 'DESTROYED', { expiredAt: t(0), destroyedAt: t(1) })]), t(1e9)),
+    ).toBeUndefined();
   });
 
   it('returns the earliest due step first, whatever the key order', () => {
@@ -375,7 +399,12 @@ describe('nextDuePlan', () => {
     ]);
     const states = Object.fromEntries(sim.keys.map((k) => [k.kid, k.state]));
     expect(states).toEqual({ a: 'DESTROYED', b: 'ACTIVE', r: 'DESTROYED', x: 'DESTROYED', k1: 'PENDING' });
-    expect(sim.key('a')).toMatchObject({ retiredAt: t(1_600), expiredAt: t(8_800), destroyedAt: t(95_200), holdsMaterial: false });
+    expect(sim.key('a')).toMatchObject({
+      retiredAt: t(1_600),
+      expiredAt: t(8_800),
+      destroyedAt: t(95_200),
+      holdsMaterial: false,
+    });
     expect(sim.key('b').activatedAt).toEqual(t(1_600));
     expect(sim.key('k1').createdAt).toEqual(t(100_000));
     // The successor's pre-publish period starts when it really was published.
@@ -391,7 +420,10 @@ describe('activationTime with a readiness policy', () => {
     activationReadiness: { minShare: 0.8, maxDelaySeconds: 1_800 },
   });
   const pending = facts.keys[1]!;
-  const share = (value: number | undefined): ReadinessShare => (kid) => (kid === 'p' ? value : 1);
+  const share =
+    (value: number | undefined): ReadinessShare =>
+    (kid) =>
+      kid === 'p' ? value : 1;
 
   it('is not due before the pre-publish period, whatever the share', () => {
     expect(activationTime(facts, pending, t(599), share(1))).toEqual(t(600));
@@ -447,8 +479,15 @@ describe('policyProblems', () => {
   it('accepts the fixture policy and its boundaries', () => {
     expect(cacheHorizonSeconds(CONTEXT)).toBe(360);
     expect(policyProblems(POLICY, CONTEXT)).toEqual([]);
-    expect(policyProblems(policy({ prePublishPeriodSeconds: 360, rotationPeriodSeconds: 361, gracePeriodSeconds: 3_900 }), CONTEXT)).toEqual([]);
-    expect(policyProblems(policy({ retentionPeriodSeconds: 0, maxTokenTtlSeconds: 1, gracePeriodSeconds: 301 }), CONTEXT)).toEqual([]);
+    expect(
+      policyProblems(
+        policy({ prePublishPeriodSeconds: 360, rotationPeriodSeconds: 361, gracePeriodSeconds: 3_900 }),
+        CONTEXT,
+      ),
+    ).toEqual([]);
+    expect(
+      policyProblems(policy({ retentionPeriodSeconds: 0, maxTokenTtlSeconds: 1, gracePeriodSeconds: 301 }), CONTEXT),
+    ).toEqual([]);
   });
 
   it('wants whole seconds, naming the field and the minimum', () => {
@@ -456,9 +495,15 @@ describe('policyProblems', () => {
       [{ rotationPeriodSeconds: 0 }, 'rotation_period: must be whole seconds, at least 1 and at most 2147483647'],
       [{ rotationPeriodSeconds: 3_600.5 }, 'rotation_period: must be whole seconds, at least 1 and at most 2147483647'],
       [{ prePublishPeriodSeconds: -1 }, 'pre_publish_period: must be whole seconds, at least 0 and at most 2147483647'],
-      [{ prePublishPeriodSeconds: Number.NaN }, 'pre_publish_period: must be whole seconds, at least 0 and at most 2147483647'],
+      [
+        { prePublishPeriodSeconds: Number.NaN },
+        'pre_publish_period: must be whole seconds, at least 0 and at most 2147483647',
+      ],
       [{ gracePeriodSeconds: -1 }, 'grace_period: must be whole seconds, at least 0 and at most 2147483647'],
-      [{ retentionPeriodSeconds: Number.POSITIVE_INFINITY }, 'retention_period: must be whole seconds, at least 0 and at most 2147483647'],
+      [
+        { retentionPeriodSeconds: Number.POSITIVE_INFINITY },
+        'retention_period: must be whole seconds, at least 0 and at most 2147483647',
+      ],
       [{ maxTokenTtlSeconds: 0 }, 'max_token_ttl: must be whole seconds, at least 1 and at most 2147483647'],
     ];
     for (const [overrides, message] of cases) expect(policyProblems(policy(overrides), CONTEXT)).toEqual([message]);
@@ -500,8 +545,15 @@ describe('policyProblems', () => {
   });
 
   it('reports each broken relation', () => {
-    const problems = policyProblems(policy({ prePublishPeriodSeconds: 100, rotationPeriodSeconds: 50, gracePeriodSeconds: 0 }), CONTEXT);
-    expect(problems.map((problem) => problem.split(':')[0])).toEqual(['pre_publish_period', 'rotation_period', 'grace_period']);
+    const problems = policyProblems(
+      policy({ prePublishPeriodSeconds: 100, rotationPeriodSeconds: 50, gracePeriodSeconds: 0 }),
+      CONTEXT,
+    );
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual([
+      'pre_publish_period',
+      'rotation_period',
+      'grace_period',
+    ]);
   });
 
   it('checks the readiness settings', () => {
@@ -513,7 +565,9 @@ describe('policyProblems', () => {
       expect(readiness(share, 60)).toEqual(['activation_min_share: must be more than 0 and at most 1']);
     }
     for (const delay of [-1, 1.5, Number.NaN]) {
-      expect(readiness(0.5, delay)).toEqual(['activation_max_delay: must be whole seconds, at least 0 and at most 2147483647']);
+      expect(readiness(0.5, delay)).toEqual([
+        'activation_max_delay: must be whole seconds, at least 0 and at most 2147483647',
+      ]);
     }
     expect(readiness(2, -1)).toEqual([
       'activation_min_share: must be more than 0 and at most 1',
@@ -554,7 +608,8 @@ describe('policyProblems', () => {
       { jwksMaxAgeSeconds: 86_400, staleWhileRevalidateSeconds: 3_600 }, // grace above one day
       { jwksMaxAgeSeconds: 40 * 86_400, staleWhileRevalidateSeconds: 0 }, // pre-publish beyond 30 days
     ];
-    for (const context of contexts) expect(policyProblems(defaultPolicy('ES256', undefined, context), context)).toEqual([]);
+    for (const context of contexts)
+      expect(policyProblems(defaultPolicy('ES256', undefined, context), context)).toEqual([]);
     expect(defaultPolicy('ES256', undefined, contexts[4]!).rotationPeriodSeconds).toBe(80 * 86_400 + 1);
     fc.assert(
       fc.property(fc.nat({ max: 10_000_000 }), fc.nat({ max: 10_000_000 }), (maxAge, swr) => {
@@ -570,7 +625,12 @@ describe('projectTimeline', () => {
   const view = (timelines: KeyTimeline[], kid: string) =>
     timelines
       .find((timeline) => timeline.kid === kid)!
-      .intervals.map((i) => [i.state, i.start.toISOString(), i.end?.toISOString() ?? null, i.scheduled ? 'scheduled' : 'past']);
+      .intervals.map((i) => [
+        i.state,
+        i.start.toISOString(),
+        i.end?.toISOString() ?? null,
+        i.scheduled ? 'scheduled' : 'past',
+      ]);
 
   it('projects a signer and its pending successor through every state to come', () => {
     const facts = keySet([
@@ -603,7 +663,12 @@ describe('projectTimeline', () => {
     ]);
     expect(view(projectTimeline(facts, t(599)), 'b')[1]?.[3]).toBe('scheduled');
     // Due exactly now but not applied yet: still scheduled, from now.
-    expect(view(projectTimeline(facts, t(600)), 'b')[1]).toEqual(['ACTIVE', '2030-01-01T00:10:00.000Z', '2030-01-01T01:10:00.000Z', 'scheduled']);
+    expect(view(projectTimeline(facts, t(600)), 'b')[1]).toEqual([
+      'ACTIVE',
+      '2030-01-01T00:10:00.000Z',
+      '2030-01-01T01:10:00.000Z',
+      'scheduled',
+    ]);
   });
 
   it('starts a key created ACTIVE without a PENDING interval and rotates it after rotation_period', () => {
@@ -722,7 +787,9 @@ describe('projectTimeline when the scheduler is behind', () => {
 
   it('an overdue expiry: the key is destroyed retention_period after its due time, not after now', () => {
     // Expiry was due at -800; the scheduler records expiredAt -800 and destroys at 85 600.
-    const facts = keySet([key('r', 'RETIRED', { activatedAt: t(-9_000), retiredAt: t(-8_000) })], { autoRotate: false });
+    const facts = keySet([key('r', 'RETIRED', { activatedAt: t(-9_000), retiredAt: t(-8_000) })], {
+      autoRotate: false,
+    });
     const sim = recordedAfterCatchUp(facts, t(0), t(200_000));
     expect(sim.key('r')).toMatchObject({ expiredAt: t(-800), destroyedAt: t(85_600) });
     expect(projected(facts, t(0), 'r', 'DESTROYED')).toEqual(t(85_600)); // projected: 86 400
@@ -731,7 +798,10 @@ describe('projectTimeline when the scheduler is behind', () => {
   it('an overdue activation: the successor rotates on from its recorded activation', () => {
     // b was due to activate at 600; at 1 000 the scheduler records 600, so b's own successor is
     // published at 3 600 and b retires at 4 200.
-    const facts = keySet([key('a', 'ACTIVE', { createdAt: t(-4_200), activatedAt: t(-3_600) }), key('b', 'PENDING', { createdAt: t(0) })]);
+    const facts = keySet([
+      key('a', 'ACTIVE', { createdAt: t(-4_200), activatedAt: t(-3_600) }),
+      key('b', 'PENDING', { createdAt: t(0) }),
+    ]);
     const sim = recordedAfterCatchUp(facts, t(1_000), t(5_000));
     expect(sim.key('b')).toMatchObject({ activatedAt: t(600), retiredAt: t(4_200) });
     expect(projected(facts, t(1_000), 'b', 'RETIRED')).toEqual(t(4_200)); // projected: 4 600

@@ -22,12 +22,7 @@ export interface Plan {
 }
 
 export type PlanEvent =
-  | 'key.published'
-  | 'key.activated'
-  | 'key.rotated'
-  | 'key.expired'
-  | 'key.destroyed'
-  | 'key.revoked';
+  'key.published' | 'key.activated' | 'key.rotated' | 'key.expired' | 'key.destroyed' | 'key.revoked';
 
 export function transition(kid: string, from: KeyState, to: KeyState, at: Date): Change {
   return { kind: 'transition', kid, from, to, at };

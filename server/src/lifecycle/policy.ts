@@ -53,7 +53,11 @@ export function cacheHorizonSeconds(context: PolicyContext): number {
   return context.jwksMaxAgeSeconds + context.staleWhileRevalidateSeconds;
 }
 
-export function defaultPolicy(algorithm: string, rsaModulusBits: number | undefined, context: PolicyContext): KeySetPolicy {
+export function defaultPolicy(
+  algorithm: string,
+  rsaModulusBits: number | undefined,
+  context: PolicyContext,
+): KeySetPolicy {
   const params = resolveKeyParams(algorithm, rsaModulusBits);
   const prePublish = Math.max(2 * context.jwksMaxAgeSeconds, cacheHorizonSeconds(context));
   return {
@@ -124,7 +128,11 @@ function readinessProblems(readiness: ActivationReadiness | null): string[] {
   if (!(readiness.minShare > 0 && readiness.minShare <= 1)) {
     problems.push('activation_min_share: must be more than 0 and at most 1');
   }
-  if (!Number.isSafeInteger(readiness.maxDelaySeconds) || readiness.maxDelaySeconds < 0 || readiness.maxDelaySeconds > MAX_PERIOD_SECONDS) {
+  if (
+    !Number.isSafeInteger(readiness.maxDelaySeconds) ||
+    readiness.maxDelaySeconds < 0 ||
+    readiness.maxDelaySeconds > MAX_PERIOD_SECONDS
+  ) {
     problems.push(`activation_max_delay: must be whole seconds, at least 0 and at most ${MAX_PERIOD_SECONDS}`);
   }
   return problems;

@@ -20,7 +20,11 @@ export function planRotation(facts: KeySetFacts, mode: RotationMode, now: Date):
   const { active, pending } = signingKeys(facts);
   if (mode === 'SCHEDULED') {
     if (pending !== undefined) return { event: 'key.published', changes: [], existingPendingKid: pending.kid };
-    return { event: 'key.published', changes: [{ kind: 'create', state: 'PENDING', at: now }], existingPendingKid: undefined };
+    return {
+      event: 'key.published',
+      changes: [{ kind: 'create', state: 'PENDING', at: now }],
+      existingPendingKid: undefined,
+    };
   }
   return { ...promotion(active, pending, now, now), existingPendingKid: undefined };
 }
@@ -59,7 +63,9 @@ export function planRevocation(facts: KeySetFacts, kid: string, now: Date): Plan
   if (key.state !== 'ACTIVE' || key.use !== 'sig') return { event: 'key.revoked', changes: [revoke] };
   const { pending } = signingKeys(facts);
   const successor =
-    pending === undefined ? ({ kind: 'create', state: 'ACTIVE', at: now } as const) : transition(pending.kid, 'PENDING', 'ACTIVE', now);
+    pending === undefined
+      ? ({ kind: 'create', state: 'ACTIVE', at: now } as const)
+      : transition(pending.kid, 'PENDING', 'ACTIVE', now);
   return { event: 'key.revoked', changes: [revoke, successor] };
 }
 

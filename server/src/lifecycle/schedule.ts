@@ -16,7 +16,11 @@ export interface DuePlan extends Plan {
  * counts as published only from when it really was, so downtime delays the next activation rather
  * than shortening its pre-publish period.
  */
-export function nextDuePlan(facts: KeySetFacts, now: Date, readiness: ReadinessShare = () => undefined): DuePlan | undefined {
+export function nextDuePlan(
+  facts: KeySetFacts,
+  now: Date,
+  readiness: ReadinessShare = () => undefined,
+): DuePlan | undefined {
   const due = duePlans(facts, now, readiness).filter((plan) => plan.dueAt <= now);
   due.sort((a, b) => +a.dueAt - +b.dueAt);
   return due[0];

@@ -35,7 +35,7 @@ function intervalsOf(facts: KeySetFacts, key: KeyFacts, now: Date): StateInterva
   push('DESTROYED', key.destroyedAt);
 
   const last = steps.at(-1)!;
-  for (let { state, at } = last; ; ) {
+  for (let { state, at } = last; ;) {
     const next = scheduledAfter(facts, key, state, at, now);
     if (next === undefined) break;
     steps.push({ ...next, projected: true });

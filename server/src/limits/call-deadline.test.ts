@@ -19,7 +19,7 @@ describe('CallDeadline', () => {
     nowMs = 1_000;
     expect(deadline.gone()).toMatchObject({
       code: 'DEADLINE_EXCEEDED',
-      message: 'the call\'s deadline passed before the work could start; nothing was done',
+      message: "the call's deadline passed before the work could start; nothing was done",
     });
   });
 

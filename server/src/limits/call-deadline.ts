@@ -30,9 +30,13 @@ export class CallDeadline {
 
   /** The reason the caller no longer waits, or undefined while it does. */
   gone(): KeywardError | undefined {
-    if (this.#ended === 'cancelled') return new KeywardError('CANCELLED', 'the caller cancelled the call; nothing was done');
+    if (this.#ended === 'cancelled')
+      return new KeywardError('CANCELLED', 'the caller cancelled the call; nothing was done');
     if (this.#ended === 'expired' || this.now() >= this.atMs) {
-      return new KeywardError('DEADLINE_EXCEEDED', 'the call\'s deadline passed before the work could start; nothing was done');
+      return new KeywardError(
+        'DEADLINE_EXCEEDED',
+        "the call's deadline passed before the work could start; nothing was done",
+      );
     }
     return undefined;
   }

@@ -199,7 +199,10 @@ describe('ConcurrencyLimit', () => {
     expect(limit.queued).toBe(2);
 
     cancelled.cancel();
-    await expect(dropped).rejects.toMatchObject({ code: 'CANCELLED', message: 'the caller cancelled the call; nothing was done' });
+    await expect(dropped).rejects.toMatchObject({
+      code: 'CANCELLED',
+      message: 'the caller cancelled the call; nothing was done',
+    });
     expect(limit.queued).toBe(1);
 
     gate(1).resolve(1);
@@ -232,7 +235,7 @@ describe('ConcurrencyLimit', () => {
     expect(limit.running).toBe(0);
   });
 
-  it('passes a slot on when its waiter\'s deadline passed before the deadline\'s timer fired', async () => {
+  it("passes a slot on when its waiter's deadline passed before the deadline's timer fired", async () => {
     let nowMs = 0;
     const limit = new ConcurrencyLimit({ maxRunning: 1, maxQueued: 5, what: 'key generations' });
     const { started, work, gate } = instrumented();
@@ -253,7 +256,9 @@ describe('ConcurrencyLimit', () => {
 
   it('rejects unusable options', () => {
     expect(() => new ConcurrencyLimit({ maxRunning: 0, maxQueued: 1, what: 'key generations' })).toThrow(/maxRunning/);
-    expect(() => new ConcurrencyLimit({ maxRunning: 1.5, maxQueued: 1, what: 'key generations' })).toThrow(/maxRunning/);
+    expect(() => new ConcurrencyLimit({ maxRunning: 1.5, maxQueued: 1, what: 'key generations' })).toThrow(
+      /maxRunning/,
+    );
     expect(() => new ConcurrencyLimit({ maxRunning: 1, maxQueued: -1, what: 'key generations' })).toThrow(/maxQueued/);
   });
 

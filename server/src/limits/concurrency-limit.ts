@@ -29,7 +29,10 @@ export class ConcurrencyLimit {
       throw new KeywardError('INTERNAL', `ConcurrencyLimit: maxRunning must be a positive integer, got ${maxRunning}`);
     }
     if (!(Number.isSafeInteger(maxQueued) && maxQueued >= 0)) {
-      throw new KeywardError('INTERNAL', `ConcurrencyLimit: maxQueued must be a non-negative integer, got ${maxQueued}`);
+      throw new KeywardError(
+        'INTERNAL',
+        `ConcurrencyLimit: maxQueued must be a non-negative integer, got ${maxQueued}`,
+      );
     }
     this.#maxRunning = maxRunning;
     this.#maxQueued = maxQueued;

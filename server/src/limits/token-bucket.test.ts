@@ -135,7 +135,11 @@ describe('RateLimiter', () => {
     calls: fc.array(
       fc.record({
         principal: fc.constantFrom('a', 'b', 'c'),
-        deltaMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 400 }), fc.double({ min: 0, max: 400, noNaN: true })),
+        deltaMs: fc.oneof(
+          fc.constant(0),
+          fc.integer({ min: 0, max: 400 }),
+          fc.double({ min: 0, max: 400, noNaN: true }),
+        ),
       }),
       { maxLength: 150 },
     ),

@@ -59,7 +59,10 @@ export class RateLimiter {
       throw new KeywardError('INTERNAL', `RateLimiter: maxPrincipals must be a positive integer, got ${maxPrincipals}`);
     }
     if (!(Number.isSafeInteger(sweepEveryCalls) && sweepEveryCalls >= 1)) {
-      throw new KeywardError('INTERNAL', `RateLimiter: sweepEveryCalls must be a positive integer, got ${sweepEveryCalls}`);
+      throw new KeywardError(
+        'INTERNAL',
+        `RateLimiter: sweepEveryCalls must be a positive integer, got ${sweepEveryCalls}`,
+      );
     }
     this.#msPerToken = 1000 / ratePerSecond;
     this.#toleranceMs = (burst - 1) * this.#msPerToken;

@@ -7,11 +7,7 @@ import { defaultIssuer, jwksUri } from './urls.js';
  * The OpenID Connect Discovery members a token verifier reads. Keyward is not an authorization
  * server, so the endpoint members an OP would add are left out rather than invented.
  */
-export function buildDiscovery(
-  keySet: KeySetRecord,
-  keys: readonly KeyRecord[],
-  publicUrl: string,
-): PublishedDocument {
+export function buildDiscovery(keySet: KeySetRecord, keys: readonly KeyRecord[], publicUrl: string): PublishedDocument {
   // Every published key's algorithm: during an algorithm migration both stay listed.
   const algorithms = [...new Set(publishedKeys(keys).map((key) => key.alg))];
   return publishJson({

@@ -48,7 +48,10 @@ describe('buildJwks', () => {
   });
 
   it('writes identification then public members, and drops anything else a stored JWK carries', () => {
-    const leaky = { ...key('k', 'ACTIVE', 1), publicJwk: { kty: 'EC', crv: 'P-256', x: 'X', y: 'Y', d: 'SECRET' } as never };
+    const leaky = {
+      ...key('k', 'ACTIVE', 1),
+      publicJwk: { kty: 'EC', crv: 'P-256', x: 'X', y: 'Y', d: 'SECRET' } as never,
+    };
     expect(buildJwks([leaky]).text).toBe(
       '{"keys":[{"kty":"EC","kid":"k","use":"sig","alg":"ES256","crv":"P-256","x":"X","y":"Y"}]}',
     );

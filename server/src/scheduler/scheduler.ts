@@ -36,7 +36,10 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
           applied += 1;
         }
       } catch (error) {
-        logger.warn({ keySet: name, err: error instanceof Error ? error.message : String(error) }, 'scheduled step failed');
+        logger.warn(
+          { keySet: name, err: error instanceof Error ? error.message : String(error) },
+          'scheduled step failed',
+        );
       }
     }
     return applied;

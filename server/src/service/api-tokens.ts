@@ -31,7 +31,10 @@ export class ApiTokens {
   async create(request: NewApiToken, actor: string): Promise<{ token: ApiTokenRecord; secret: string }> {
     // Same alphabet as key sets: names show up in audit trails and logs.
     if (!isKeySetName(request.name)) {
-      throw invalidArgument('name', 'must be 1 to 64 characters of a-z, 0-9, "-" and "_", starting with a letter or digit');
+      throw invalidArgument(
+        'name',
+        'must be 1 to 64 characters of a-z, 0-9, "-" and "_", starting with a letter or digit',
+      );
     }
     const grants = validateGrants(request.grants);
     if (request.ttlSeconds !== undefined && (request.ttlSeconds < 1 || request.ttlSeconds > MAX_TOKEN_TTL_SECONDS)) {

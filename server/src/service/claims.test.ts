@@ -26,7 +26,10 @@ describe('prepareClaims', () => {
     expect(parse(prepareClaims(`{"exp":${EXP}}`, NOW)).exp).toBe(EXP);
     expect(parse(prepareClaims(`{"exp":${NOW_SECONDS + 60}}`, NOW)).exp).toBe(NOW_SECONDS + 60);
     expect(() => prepareClaims(`{"exp":${EXP + 1}}`, NOW)).toThrow(
-      new KeywardError('INVALID_ARGUMENT', `claims_json.exp: is ${TTL + 1}s from now; this key set's max_token_ttl is ${TTL}s`),
+      new KeywardError(
+        'INVALID_ARGUMENT',
+        `claims_json.exp: is ${TTL + 1}s from now; this key set's max_token_ttl is ${TTL}s`,
+      ),
     );
     expect(parse(prepareClaimsWith(`{"exp":${EXP + 1000}}`, NOW, CLAMP).bytes).exp).toBe(EXP);
     expect(prepareClaimsWith(`{"exp":${EXP - 5}}`, NOW, CLAMP).expiresAt).toEqual(new Date((EXP - 5) * 1000));
@@ -61,17 +64,23 @@ describe('prepareClaims', () => {
 
   it('answers any other input with INVALID_ARGUMENT on claims_json, never another error', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.jsonValue().map((value) => JSON.stringify(value) ?? 'null')), (input) => {
-        try {
-          const result = parse(prepareClaims(input, NOW));
-          expect(typeof result).toBe('object');
-          expect(Array.isArray(result)).toBe(false);
-        } catch (error) {
-          expect(error).toBeInstanceOf(KeywardError);
-          expect((error as KeywardError).code).toBe('INVALID_ARGUMENT');
-          expect((error as KeywardError).message).toMatch(/^claims_json[.:]/);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.jsonValue().map((value) => JSON.stringify(value) ?? 'null'),
+        ),
+        (input) => {
+          try {
+            const result = parse(prepareClaims(input, NOW));
+            expect(typeof result).toBe('object');
+            expect(Array.isArray(result)).toBe(false);
+          } catch (error) {
+            expect(error).toBeInstanceOf(KeywardError);
+            expect((error as KeywardError).code).toBe('INVALID_ARGUMENT');
+            expect((error as KeywardError).message).toMatch(/^claims_json[.:]/);
+          }
+        },
+      ),
       { numRuns: 2_000 },
     );
   });

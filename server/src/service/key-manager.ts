@@ -123,7 +123,10 @@ export class KeyManager {
       const snapshot = await this.deps.store.findKeySet(name);
       if (snapshot !== undefined) this.deps.keyring.put(this.#viewOf(snapshot), generation);
     } catch (error) {
-      this.deps.logger.warn({ keySet: name, err: describe(error) }, 'reload after change failed; serving the previous keys');
+      this.deps.logger.warn(
+        { keySet: name, err: describe(error) },
+        'reload after change failed; serving the previous keys',
+      );
     }
   }
 
@@ -205,7 +208,9 @@ export class KeyManager {
     const revoked = keyOf(kid);
     if (revoked === undefined) throw new KeywardError('INTERNAL', `revoked key ${kid} vanished`);
     const promoted = result.plan?.changes.find(
-      (change) => (change.kind === 'transition' && change.to === 'ACTIVE') || (change.kind === 'create' && change.state === 'ACTIVE'),
+      (change) =>
+        (change.kind === 'transition' && change.to === 'ACTIVE') ||
+        (change.kind === 'create' && change.state === 'ACTIVE'),
     );
     const replacement = promoted === undefined ? undefined : keyOf(result.view.signer?.kid);
     return { revoked, replacement };
@@ -306,7 +311,8 @@ export class KeyManager {
       // Nothing due in memory spares the database (the scheduler's common case). A decision that
       // changes nothing (a rotation already under way) still reads the locked state: memory may
       // be a moment behind another replica.
-      if (preview === undefined) return { plan: undefined, created: undefined, outcome: 'nothing-to-do', view: current };
+      if (preview === undefined)
+        return { plan: undefined, created: undefined, outcome: 'nothing-to-do', view: current };
       if (minted === undefined && (mustMint || needsNewKey(preview))) {
         minted = await this.#mint(current.keySet, 'PENDING', this.deps.clock(), deadline);
       }

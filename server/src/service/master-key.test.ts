@@ -26,7 +26,11 @@ describe('loadMasterKey', () => {
   it('decodes KEYWARD_MASTER_KEY', async () => {
     const ring = await loadMasterKeys({ kind: 'values', base64: [BYTES.toString('base64')] }, dir, logger());
     expect(ring.current).toEqual(masterKeyFromBytes(BYTES));
-    const two = await loadMasterKeys({ kind: 'values', base64: [OTHER.toString('base64'), BYTES.toString('base64')] }, dir, logger());
+    const two = await loadMasterKeys(
+      { kind: 'values', base64: [OTHER.toString('base64'), BYTES.toString('base64')] },
+      dir,
+      logger(),
+    );
     expect(two.ids).toEqual([masterKeyFromBytes(OTHER).id, masterKeyFromBytes(BYTES).id]);
     expect(two.current.id).toBe(masterKeyFromBytes(BYTES).id);
   });

@@ -21,7 +21,8 @@ export async function loadMasterKeys(source: MasterKeySource, dataDir: string, l
       return new MasterKeyRing(source.base64.map((value) => masterKeyFromBytes(Buffer.from(value.trim(), 'base64'))));
     case 'files': {
       const keys: MasterKey[] = [];
-      for (const path of source.paths) keys.push(masterKeyFromBytes(await readMasterKeyFile(path, 'master key file', logger)));
+      for (const path of source.paths)
+        keys.push(masterKeyFromBytes(await readMasterKeyFile(path, 'master key file', logger)));
       return new MasterKeyRing(keys);
     }
     case 'none':
@@ -52,7 +53,10 @@ async function generatedMasterKey(dataDir: string, logger: Logger): Promise<Buff
 async function readMasterKeyFile(path: string, what: string, logger: Logger): Promise<Buffer> {
   const [content, info] = await Promise.all([readFile(path), stat(path)]);
   if ((info.mode & 0o077) !== 0) {
-    logger.warn({ path, mode: (info.mode & 0o777).toString(8) }, `${what} is readable by other users; tightening to 0600`);
+    logger.warn(
+      { path, mode: (info.mode & 0o777).toString(8) },
+      `${what} is readable by other users; tightening to 0600`,
+    );
     await chmod(path, 0o600).catch(() => undefined);
   }
   if (content.length === 32) return content;
@@ -94,6 +98,9 @@ export function assertEveryKeyOpens(snapshots: readonly KeySetSnapshot[], master
     }
   }
   if (failures.length > 0) {
-    throw new KeywardError('FAILED_PRECONDITION', `${failures.length} stored key(s) cannot be decrypted: ${failures.join('; ')}`);
+    throw new KeywardError(
+      'FAILED_PRECONDITION',
+      `${failures.length} stored key(s) cannot be decrypted: ${failures.join('; ')}`,
+    );
   }
 }

@@ -10,7 +10,12 @@ import { FRESH_KEY_LIFECYCLE, type KeyRecord, type KeySetRecord } from '../store
  * A new signing key for a key set: generated, named and sealed before any transaction starts, so
  * slow RSA generation never holds a database lock. Only the sealed form leaves this function.
  */
-export async function mintKey(keySet: KeySetRecord, state: KeyState, now: Date, master: MasterKeyRing): Promise<KeyRecord> {
+export async function mintKey(
+  keySet: KeySetRecord,
+  state: KeyState,
+  now: Date,
+  master: MasterKeyRing,
+): Promise<KeyRecord> {
   const { algorithm, rsaModulusBits } = keySet.policy;
   const privateKey = await generateKeyPair({
     alg: algorithm,

@@ -8,13 +8,16 @@ describe('key-set names', () => {
     expect(validateKeySetName(name)).toBe(name);
   });
 
-  it.each(['', 'A', '-a', '_a', 'a.b', 'a/b', 'a b', 'é', 'a\n', 'a'.repeat(65)])('rejects %j, naming the field', (name) => {
-    expect(isKeySetName(name)).toBe(false);
-    expect(() => validateKeySetName(name, 'key_set')).toThrow(
-      new KeywardError(
-        'INVALID_ARGUMENT',
-        'key_set: must be 1 to 64 characters of a-z, 0-9, "-" and "_", starting with a letter or digit',
-      ),
-    );
-  });
+  it.each(['', 'A', '-a', '_a', 'a.b', 'a/b', 'a b', 'é', 'a\n', 'a'.repeat(65)])(
+    'rejects %j, naming the field',
+    (name) => {
+      expect(isKeySetName(name)).toBe(false);
+      expect(() => validateKeySetName(name, 'key_set')).toThrow(
+        new KeywardError(
+          'INVALID_ARGUMENT',
+          'key_set: must be 1 to 64 characters of a-z, 0-9, "-" and "_", starting with a letter or digit',
+        ),
+      );
+    },
+  );
 });

@@ -35,7 +35,13 @@ export function planToWrite(plan: Plan, context: WriteContext): PlannedWrite {
     if (change.kind === 'transition') {
       changes.push({ kid: change.kid, from: change.from, to: change.to, at: change.at, reason: context.reason });
       events.push(
-        event(change.to, change.kid, context, { state: change.from }, { state: change.to, at: change.at, cause: plan.event }),
+        event(
+          change.to,
+          change.kid,
+          context,
+          { state: change.from },
+          { state: change.to, at: change.at, cause: plan.event },
+        ),
       );
       continue;
     }
@@ -48,12 +54,14 @@ export function planToWrite(plan: Plan, context: WriteContext): PlannedWrite {
       createdAt: change.at,
       activatedAt: change.state === 'ACTIVE' ? change.at : null,
     };
-    events.push(event(change.state === 'ACTIVE' ? 'ACTIVE' : 'PUBLISHED', created.kid, context, null, {
-      state: change.state,
-      at: change.at,
-      alg: created.alg,
-      cause: plan.event,
-    }));
+    events.push(
+      event(change.state === 'ACTIVE' ? 'ACTIVE' : 'PUBLISHED', created.kid, context, null, {
+        state: change.state,
+        at: change.at,
+        alg: created.alg,
+        cause: plan.event,
+      }),
+    );
   }
   return { write: { changes, newKeys: created === undefined ? [] : [created], events }, created };
 }

@@ -29,7 +29,10 @@ export function applyPolicyPatch(base: KeySetPolicy, patch: PolicyPatch, context
   // An RSA key set moving to another RSA algorithm keeps its modulus length; any other change of
   // key type starts from that type's default.
   const keepsSize = isAlgorithm(algorithm) && isRsa(algorithm) && base.rsaModulusBits !== null;
-  const params = resolveKeyParams(algorithm, patch.rsaModulusBits ?? (keepsSize ? (base.rsaModulusBits ?? undefined) : undefined));
+  const params = resolveKeyParams(
+    algorithm,
+    patch.rsaModulusBits ?? (keepsSize ? (base.rsaModulusBits ?? undefined) : undefined),
+  );
   const policy: KeySetPolicy = {
     algorithm: params.alg,
     rsaModulusBits: params.rsaModulusBits ?? null,

@@ -47,6 +47,7 @@ export async function readinessOf(view: KeySetView, store: KeyStore, now: Date):
     clientsSeen: counts.seen,
     clientsWithPendingKey: counts.holdingKey,
     share: counts.seen === 0 ? undefined : counts.holdingKey / counts.seen,
-    deadline: hold === null || base.eligibleAt === undefined ? undefined : addSeconds(base.eligibleAt, hold.maxDelaySeconds),
+    deadline:
+      hold === null || base.eligibleAt === undefined ? undefined : addSeconds(base.eligibleAt, hold.maxDelaySeconds),
   };
 }

@@ -25,13 +25,17 @@ export function validateIssuer(issuer: string): string {
     url.search !== '' ||
     url.hash !== ''
   ) {
-    throw invalidArgument('issuer', `must be an http(s) URL without query or fragment, at most ${MAX_ISSUER_LENGTH} characters`);
+    throw invalidArgument(
+      'issuer',
+      `must be an http(s) URL without query or fragment, at most ${MAX_ISSUER_LENGTH} characters`,
+    );
   }
   return issuer;
 }
 
 export function validateTyp(typ: string): string {
-  if (!TYP.test(typ)) throw invalidArgument('typ', 'must be a media type such as "JWT" or "at+jwt" (at most 64 characters)');
+  if (!TYP.test(typ))
+    throw invalidArgument('typ', 'must be a media type such as "JWT" or "at+jwt" (at most 64 characters)');
   return typ;
 }
 

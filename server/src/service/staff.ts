@@ -90,16 +90,18 @@ export class Staff {
 
     const now = this.deps.clock();
     if (user === undefined || !matches || user.disabledAt !== null) {
-      const why = user === undefined ? 'unknown username' : user.disabledAt !== null ? 'account disabled' : 'wrong password';
+      const why =
+        user === undefined ? 'unknown username' : user.disabledAt !== null ? 'account disabled' : 'wrong password';
       const failures = await store.recordLoginFailure({
         subject,
         next: (previous) => throttle.nextFailures(previous, now),
         // Only a real username is named: an unknown one may be a password typed in the wrong field.
-        event: (after) => this.#event('user.login_failed', ANONYMOUS, why, {
-          username: user === undefined ? null : username,
-          failures: after.count,
-          lockedUntil: after.lockedUntil,
-        }),
+        event: (after) =>
+          this.#event('user.login_failed', ANONYMOUS, why, {
+            username: user === undefined ? null : username,
+            failures: after.count,
+            lockedUntil: after.lockedUntil,
+          }),
         forgetBefore: throttle.forgetBefore(now),
       });
       await delay(throttle.delayMs(failures));
@@ -130,7 +132,10 @@ export class Staff {
 
   async logout(principal: Principal): Promise<void> {
     if (principal.kind !== 'user') {
-      throw new KeywardError('FAILED_PRECONDITION', 'Logout ends a login session; revoke an API token with RevokeApiToken');
+      throw new KeywardError(
+        'FAILED_PRECONDITION',
+        'Logout ends a login session; revoke an API token with RevokeApiToken',
+      );
     }
     await this.deps.store.revokeSession(
       principal.id,
@@ -139,7 +144,11 @@ export class Staff {
     await this.deps.reload();
   }
 
-  async #update(username: string, change: { role?: Role; disabledAt?: Date }, event: KeyEventInput): Promise<UserRecord> {
+  async #update(
+    username: string,
+    change: { role?: Role; disabledAt?: Date },
+    event: KeyEventInput,
+  ): Promise<UserRecord> {
     validateUsername(username);
     const user = await this.deps.store.updateUser(username, change, event);
     if (user === undefined) throw new KeywardError('NOT_FOUND', `user "${username}" does not exist`);
@@ -161,6 +170,9 @@ export function parseRole(role: string | undefined): Role {
 
 function validateUsername(username: string): void {
   if (!USERNAME.test(username)) {
-    throw invalidArgument('username', 'must be 1 to 64 characters of a-z, 0-9, ".", "-" and "_", starting with a letter or digit');
+    throw invalidArgument(
+      'username',
+      'must be 1 to 64 characters of a-z, 0-9, ".", "-" and "_", starting with a letter or digit',
+    );
   }
 }

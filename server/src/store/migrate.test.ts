@@ -35,7 +35,9 @@ async function migrationNames(dir = migrationsDir): Promise<string[]> {
 /** Table and enum names schema.prisma declares, so this test follows the schema as it grows. */
 async function schemaObjects(): Promise<{ tables: string[]; enums: string[] }> {
   const schema = await readFile(join(repoRoot, 'prisma', 'schema.prisma'), 'utf8');
-  const tables = [...schema.matchAll(/^model (\w+) \{([\s\S]*?)^\}/gm)].map(([, model, body]) => body!.match(/@@map\("([^"]+)"\)/)?.[1] ?? model!);
+  const tables = [...schema.matchAll(/^model (\w+) \{([\s\S]*?)^\}/gm)].map(
+    ([, model, body]) => body!.match(/@@map\("([^"]+)"\)/)?.[1] ?? model!,
+  );
   const enums = [...schema.matchAll(/^enum (\w+) \{/gm)].map(([, name]) => name!);
   return { tables: tables.sort(), enums: enums.sort() };
 }
@@ -68,7 +70,10 @@ describe('applyMigrations', () => {
     expect(await applyMigrations(url)).toEqual({ applied: names });
 
     const { tables, enums } = await schemaObjects();
-    const found = await rows<{ table_name: string }>(url, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
+    const found = await rows<{ table_name: string }>(
+      url,
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+    );
     expect(found.map((r) => r.table_name).sort()).toEqual([...tables, '_prisma_migrations'].sort());
     const types = await rows<{ typname: string }>(url, "SELECT typname FROM pg_type WHERE typtype = 'e'");
     expect(types.map((r) => r.typname).sort()).toEqual(enums);
@@ -168,11 +173,14 @@ describe('applyMigrations', () => {
   it('refuses to run while a failed migration is recorded', async () => {
     const url = await emptyDatabase();
     await applyMigrations(url);
-    await rows(url, `INSERT INTO _prisma_migrations (id, checksum, migration_name, logs) VALUES ($1, $2, 'zz_half_done', 'boom')`, [
-      randomUUID(),
-      'a'.repeat(64),
-    ]);
-    await expect(applyMigrations(url)).rejects.toThrow(/zz_half_done failed earlier.*prisma migrate resolve --rolled-back/);
+    await rows(
+      url,
+      `INSERT INTO _prisma_migrations (id, checksum, migration_name, logs) VALUES ($1, $2, 'zz_half_done', 'boom')`,
+      [randomUUID(), 'a'.repeat(64)],
+    );
+    await expect(applyMigrations(url)).rejects.toThrow(
+      /zz_half_done failed earlier.*prisma migrate resolve --rolled-back/,
+    );
   });
 
   it('rolls a failing migration back whole, records nothing, and names the line', async () => {
@@ -180,7 +188,10 @@ describe('applyMigrations', () => {
     const dir = await copyOfMigrations();
     scratch.push(dir);
     await mkdir(join(dir, '29990101000000_broken'));
-    await writeFile(join(dir, '29990101000000_broken', 'migration.sql'), 'CREATE TABLE half (id int);\n\nSELECT * FROM no_such_table;\n');
+    await writeFile(
+      join(dir, '29990101000000_broken', 'migration.sql'),
+      'CREATE TABLE half (id int);\n\nSELECT * FROM no_such_table;\n',
+    );
 
     await expect(applyMigrations(url, { migrationsDir: dir })).rejects.toThrow(
       /migration 29990101000000_broken failed at line 3: relation "no_such_table" does not exist/,
@@ -207,7 +218,10 @@ describe('constraints the migrations add beyond schema.prisma', () => {
     client = new pg.Client({ connectionString: db.url });
     await client.connect();
     keySetId = randomUUID();
-    await client.query(`INSERT INTO key_sets (id, name, algorithm, kid_scheme) VALUES ($1, 'signing', 'ES256', 'thumbprint')`, [keySetId]);
+    await client.query(
+      `INSERT INTO key_sets (id, name, algorithm, kid_scheme) VALUES ($1, 'signing', 'ES256', 'thumbprint')`,
+      [keySetId],
+    );
   });
   afterAll(async () => {
     await client?.end();

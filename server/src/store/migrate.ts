@@ -49,7 +49,10 @@ CREATE TABLE IF NOT EXISTS _prisma_migrations (
     applied_steps_count     INTEGER NOT NULL DEFAULT 0
 )`;
 
-export async function applyMigrations(databaseUrl: string, options: MigrateOptions = {}): Promise<{ applied: string[] }> {
+export async function applyMigrations(
+  databaseUrl: string,
+  options: MigrateOptions = {},
+): Promise<{ applied: string[] }> {
   const log = options.log ?? (() => {});
   const migrations = await readMigrations(options.migrationsDir ?? defaultMigrationsDir());
   const client = await connect(databaseUrl);
@@ -93,7 +96,10 @@ async function readMigrations(dir: string): Promise<Migration[]> {
   try {
     entries = await readdir(resolve(dir), { withFileTypes: true });
   } catch (error) {
-    throw new KeywardError('FAILED_PRECONDITION', `cannot read the migrations folder ${dir}: ${(error as Error).message}`);
+    throw new KeywardError(
+      'FAILED_PRECONDITION',
+      `cannot read the migrations folder ${dir}: ${(error as Error).message}`,
+    );
   }
   const names = entries.filter((e) => e.isDirectory()).map((e) => e.name);
   names.sort(); // Prisma's order: by folder name, which starts with a timestamp
@@ -124,7 +130,9 @@ function sha256(data: Buffer | string): string {
  */
 function acceptedChecksums(sql: string, checksum: string): Set<string> {
   const variants = [checksum, sha256(sql.replaceAll('\r\n', '\n')), sha256(sql.replaceAll('\n', '\r\n'))];
-  const unpadded = variants.map((hex) => (hex.match(/../g) ?? []).map((byte) => Number.parseInt(byte, 16).toString(16)).join(''));
+  const unpadded = variants.map((hex) =>
+    (hex.match(/../g) ?? []).map((byte) => Number.parseInt(byte, 16).toString(16)).join(''),
+  );
   return new Set([...variants, ...unpadded]);
 }
 
@@ -181,9 +189,13 @@ async function apply(client: pg.Client, migration: Migration, log: (msg: string)
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
-    throw new KeywardError('INTERNAL', `migration ${migration.name} failed${where(migration.sql, error)}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new KeywardError(
+      'INTERNAL',
+      `migration ${migration.name} failed${where(migration.sql, error)}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   log(`applied migration ${migration.name} (${Date.now() - started} ms)`);
 }
@@ -198,7 +210,10 @@ function where(sql: string, error: unknown): string {
 async function connect(databaseUrl: string): Promise<pg.Client> {
   const protocol = parseUrl(databaseUrl)?.protocol;
   if (protocol !== 'postgresql:' && protocol !== 'postgres:') {
-    throw new KeywardError('INVALID_ARGUMENT', 'the database URL must look like postgresql://user:password@host:port/database');
+    throw new KeywardError(
+      'INVALID_ARGUMENT',
+      'the database URL must look like postgresql://user:password@host:port/database',
+    );
   }
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'keyward-migrate' });
   client.on('error', () => {}); // a dropped connection surfaces as the failing query's error instead
@@ -206,9 +221,13 @@ async function connect(databaseUrl: string): Promise<pg.Client> {
     await client.connect();
     return client;
   } catch (error) {
-    throw new KeywardError('UNAVAILABLE', `cannot connect to PostgreSQL at ${describe(databaseUrl)}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new KeywardError(
+      'UNAVAILABLE',
+      `cannot connect to PostgreSQL at ${describe(databaseUrl)}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -228,7 +247,9 @@ async function lock(client: pg.Client): Promise<void> {
   } catch (error) {
     if ((error as { code?: string }).code !== '55P03') throw error;
     const holder = await client
-      .query<{ pid: number }>("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted", [PRISMA_MIGRATE_LOCK])
+      .query<{ pid: number }>("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted", [
+        PRISMA_MIGRATE_LOCK,
+      ])
       .then((r) => r.rows.map((row) => row.pid).join(', '))
       .catch(() => '');
     throw new KeywardError(

@@ -72,8 +72,16 @@ describe('recordSignatures', () => {
       // Older than what is stored: a late batch never moves the times back.
       lastSignedAt: [{ keyId: signer.id, at: at(10), latestTokenExpiry: null }],
     });
-    const counts = await queryDatabase(database.url, 'SELECT minute, count FROM key_signature_counts WHERE key_id = $1 ORDER BY minute', [signer.id]);
-    const [times] = await queryDatabase(database.url, 'SELECT last_signed_at, latest_token_expiry FROM keys WHERE id = $1', [signer.id]);
+    const counts = await queryDatabase(
+      database.url,
+      'SELECT minute, count FROM key_signature_counts WHERE key_id = $1 ORDER BY minute',
+      [signer.id],
+    );
+    const [times] = await queryDatabase(
+      database.url,
+      'SELECT last_signed_at, latest_token_expiry FROM keys WHERE id = $1',
+      [signer.id],
+    );
     expect(counts).toEqual([
       { minute: at(0), count: '5' },
       { minute: at(60), count: '1' },
@@ -103,7 +111,10 @@ describe('recordSightings and readinessCounts', () => {
     // Client 1 again, later, served a JWKS with a newer key; an older document never lowers it.
     await store.recordSightings([sighting(1, at(5), at(200), at(150))]);
     await store.recordSightings([sighting(1, at(6), at(190), at(-10))]);
-    const rows = await queryDatabase(database.url, 'SELECT first_seen, last_seen, newest_key_seen FROM jwks_client_sightings ORDER BY client_hash');
+    const rows = await queryDatabase(
+      database.url,
+      'SELECT first_seen, last_seen, newest_key_seen FROM jwks_client_sightings ORDER BY client_hash',
+    );
     expect(rows).toEqual([
       { first_seen: at(0), last_seen: at(200), newest_key_seen: at(150) },
       { first_seen: at(0), last_seen: at(100), newest_key_seen: at(50) },
@@ -193,22 +204,34 @@ describe('listEvents', () => {
 describe('recordLoginFailure', () => {
   const counting = (subject: Buffer, now: Date, forgetBefore = new Date(0)) => ({
     subject,
-    next: (previous: { count: number } | undefined) => ({ count: (previous?.count ?? 0) + 1, lastFailureAt: now, lockedUntil: null }),
+    next: (previous: { count: number } | undefined) => ({
+      count: (previous?.count ?? 0) + 1,
+      lastFailureAt: now,
+      lockedUntil: null,
+    }),
     event: () => ({ ...noEvent, type: 'user.login_failed' }),
     forgetBefore,
   });
 
   it('counts every one of many concurrent failures, on many connections, under its row lock', async () => {
     const subject = Buffer.alloc(32, 1);
-    const others = [new PrismaKeyStore({ databaseUrl: database.url }), new PrismaKeyStore({ databaseUrl: database.url })];
+    const others = [
+      new PrismaKeyStore({ databaseUrl: database.url }),
+      new PrismaKeyStore({ databaseUrl: database.url }),
+    ];
     try {
       const stores = [store, ...others];
-      await Promise.all(Array.from({ length: 30 }, (_, i) => stores[i % stores.length]!.recordLoginFailure(counting(subject, at(i)))));
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) => stores[i % stores.length]!.recordLoginFailure(counting(subject, at(i)))),
+      );
     } finally {
       await Promise.all(others.map((other) => other.close()));
     }
     expect(await store.findLoginFailures(subject)).toMatchObject({ count: 30, lockedUntil: null });
-    const rows = await queryDatabase<{ n: string }>(database.url, "SELECT count(*) AS n FROM key_events WHERE type = 'user.login_failed'");
+    const rows = await queryDatabase<{ n: string }>(
+      database.url,
+      "SELECT count(*) AS n FROM key_events WHERE type = 'user.login_failed'",
+    );
     expect(Number(rows[0]?.n)).toBe(30);
   });
 
@@ -220,9 +243,21 @@ describe('recordLoginFailure', () => {
     expect(await store.findLoginFailures(idle)).toBeUndefined();
     expect(await store.findLoginFailures(recent)).toMatchObject({ count: 1, lastFailureAt: at(100) });
 
-    const user = { id: randomUUID(), username: 'clears', passwordHash: 'x', role: 'viewer' as const, createdAt: T0, createdBy: null, disabledAt: null };
+    const user = {
+      id: randomUUID(),
+      username: 'clears',
+      passwordHash: 'x',
+      role: 'viewer' as const,
+      createdAt: T0,
+      createdBy: null,
+      disabledAt: null,
+    };
     await store.createUser(user, noEvent);
-    await store.startSession({ id: randomUUID(), userId: user.id, createdAt: at(101), expiresAt: at(1_000) }, recent, noEvent);
+    await store.startSession(
+      { id: randomUUID(), userId: user.id, createdAt: at(101), expiresAt: at(1_000) },
+      recent,
+      noEvent,
+    );
     expect(await store.findLoginFailures(recent)).toBeUndefined();
   });
 });

@@ -335,7 +335,9 @@ export class PrismaKeyStore implements KeyStore {
   }
 
   async findLoginFailures(subject: Buffer): Promise<LoginFailures | undefined> {
-    const row = await this.#run(() => this.#prisma.loginFailure.findUnique({ where: { subject: new Uint8Array(subject) } }));
+    const row = await this.#run(() =>
+      this.#prisma.loginFailure.findUnique({ where: { subject: new Uint8Array(subject) } }),
+    );
     return row === null ? undefined : toLoginFailures(row);
   }
 
@@ -408,7 +410,15 @@ function toLoginFailures(row: { count: number; lastFailureAt: Date; lockedUntil:
   return { count: row.count, lastFailureAt: row.lastFailureAt, lockedUntil: row.lockedUntil };
 }
 
-function toUserRecord(row: { id: string; username: string; passwordHash: string; role: string; createdAt: Date; createdBy: string | null; disabledAt: Date | null }): UserRecord {
+function toUserRecord(row: {
+  id: string;
+  username: string;
+  passwordHash: string;
+  role: string;
+  createdAt: Date;
+  createdBy: string | null;
+  disabledAt: Date | null;
+}): UserRecord {
   return { ...row, role: row.role as Role };
 }
 

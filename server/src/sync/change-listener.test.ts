@@ -61,7 +61,10 @@ async function listen(
 }
 
 /** Sends `notice` the way writers do: pg_notify inside a transaction. */
-async function notifyInTransaction(notice: ChangeNotice | string, outcome: 'COMMIT' | 'ROLLBACK' = 'COMMIT'): Promise<void> {
+async function notifyInTransaction(
+  notice: ChangeNotice | string,
+  outcome: 'COMMIT' | 'ROLLBACK' = 'COMMIT',
+): Promise<void> {
   const payload = typeof notice === 'string' ? notice : encodeChangeNotice(notice);
   await notifier.query('BEGIN');
   await notifier.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]);
@@ -235,7 +238,9 @@ describe('startChangeListener', () => {
   });
 
   it('rejects a malformed URL without echoing it', async () => {
-    const error = await listen({ databaseUrl: 'postgres://keyward:s3cret-pass@[not-a-host/db' }).catch((e: unknown) => e);
+    const error = await listen({ databaseUrl: 'postgres://keyward:s3cret-pass@[not-a-host/db' }).catch(
+      (e: unknown) => e,
+    );
 
     expect(error).toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(JSON.stringify(error)).not.toContain('s3cret-pass');

@@ -8,7 +8,12 @@ export function loggerInto(lines: string[], level: LogLevel = 'debug'): Logger {
     level,
     new Writable({
       write(chunk: Buffer, _encoding, done) {
-        lines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+        lines.push(
+          ...chunk
+            .toString('utf8')
+            .split('\n')
+            .filter((line) => line !== ''),
+        );
         done();
       },
     }),

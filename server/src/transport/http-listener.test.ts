@@ -52,10 +52,7 @@ interface Answer {
   reusedSocket: boolean;
 }
 
-function get(
-  module: typeof http | typeof https,
-  options: https.RequestOptions & { port: number },
-): Promise<Answer> {
+function get(module: typeof http | typeof https, options: https.RequestOptions & { port: number }): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = module.request({ host: '127.0.0.1', method: 'GET', path: '/', ...options }, (res) => {
       const chunks: Buffer[] = [];

@@ -119,7 +119,9 @@ describe('readTlsConfig', () => {
       'KEYWARD_HTTP_TLS_CERT is required with KEYWARD_HTTP_TLS_KEY (set both or neither)',
     ]);
     const result = await read({ KEYWARD_HTTP_TLS_CERT: pki.paths.serverCert });
-    expect(result.problems).toEqual(['KEYWARD_HTTP_TLS_KEY is required with KEYWARD_HTTP_TLS_CERT (set both or neither)']);
+    expect(result.problems).toEqual([
+      'KEYWARD_HTTP_TLS_KEY is required with KEYWARD_HTTP_TLS_CERT (set both or neither)',
+    ]);
     expect(result.config.http).toBeUndefined();
   });
 
@@ -175,7 +177,10 @@ describe('readTlsConfig', () => {
   });
 
   it('refuses a key given as the certificate and a certificate given as the key', async () => {
-    const swapped = await read({ KEYWARD_HTTP_TLS_CERT: pki.paths.serverKey, KEYWARD_HTTP_TLS_KEY: pki.paths.serverCert });
+    const swapped = await read({
+      KEYWARD_HTTP_TLS_CERT: pki.paths.serverKey,
+      KEYWARD_HTTP_TLS_KEY: pki.paths.serverCert,
+    });
     expect(swapped.problems).toEqual([
       `KEYWARD_HTTP_TLS_CERT: "${pki.paths.serverKey}" is not a PEM certificate (no "BEGIN CERTIFICATE" block)`,
       `KEYWARD_HTTP_TLS_KEY: "${pki.paths.serverCert}" is not a PEM private key (no "BEGIN PRIVATE KEY" block)`,
@@ -212,7 +217,9 @@ describe('readTlsConfig', () => {
     const expired = await read(HTTP(), '127.0.0.1', later);
     expect(expired.problems).toEqual([]);
     expect(expired.warnings).toHaveLength(1);
-    expect(expired.warnings[0]).toMatch(/^KEYWARD_HTTP_TLS_CERT: the certificate in ".*server\.crt" expired on .*; clients will refuse it$/);
+    expect(expired.warnings[0]).toMatch(
+      /^KEYWARD_HTTP_TLS_CERT: the certificate in ".*server\.crt" expired on .*; clients will refuse it$/,
+    );
     const earlier = await read(GRPC(), '127.0.0.1', new Date(Date.now() - 3 * 86_400_000));
     expect(earlier.warnings[0]).toMatch(/^KEYWARD_GRPC_TLS_CERT: .* is not valid before /);
   });

@@ -143,7 +143,9 @@ export function readTlsConfig(env: Env, host: string, now: Date = new Date()): T
     } else {
       hstsMaxAgeSeconds = value;
       if (!httpTried) {
-        warnings.push('KEYWARD_HSTS_MAX_AGE has no effect: HSTS is only sent over HTTPS (set KEYWARD_HTTP_TLS_CERT/KEY)');
+        warnings.push(
+          'KEYWARD_HSTS_MAX_AGE has no effect: HSTS is only sent over HTTPS (set KEYWARD_HTTP_TLS_CERT/KEY)',
+        );
       }
     }
   }

@@ -101,7 +101,11 @@ describe('ClientSightings', () => {
 
   it('never holds more than maxClients pairs, and accounts for every new pair', () => {
     const visits = fc.array(
-      fc.record({ keySet: fc.constantFrom('a', 'b'), client: fc.constantFrom('1', '2', '3', '4', '5'), ms: fc.nat(1e12) }),
+      fc.record({
+        keySet: fc.constantFrom('a', 'b'),
+        client: fc.constantFrom('1', '2', '3', '4', '5'),
+        ms: fc.nat(1e12),
+      }),
       { maxLength: 60 },
     );
     fc.assert(

@@ -97,10 +97,7 @@ describe('startPeriodicFlush', () => {
   });
 
   it('flushNow flushes at once and does not reject', async () => {
-    const flush = vi
-      .fn<() => Promise<void>>()
-      .mockResolvedValueOnce()
-      .mockRejectedValueOnce(new Error('nope'));
+    const flush = vi.fn<() => Promise<void>>().mockResolvedValueOnce().mockRejectedValueOnce(new Error('nope'));
     const flusher = startPeriodicFlush({ intervalMs: 60_000, flush, logger: logger() });
 
     await flusher.flushNow();

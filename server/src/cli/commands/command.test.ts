@@ -37,7 +37,12 @@ describe('scopes', () => {
   it('are named the same way, and parsed in grants', () => {
     expect(SCOPE_NAMES).toEqual(['sign', 'verify', 'decrypt', 'read', 'admin', 'report', 'operate']);
     expect(scopeName(Scope.SCOPE_OPERATE)).toBe('operate');
-    expect(parseGrant('payments:Sign,read,sign')).toEqual({ keySet: 'payments', scopes: [Scope.SCOPE_SIGN, Scope.SCOPE_READ] });
-    expect(parseGrant('payments:root')).toBe('--grant: unknown scope "root" (one of sign, verify, decrypt, read, admin, report, operate)');
+    expect(parseGrant('payments:Sign,read,sign')).toEqual({
+      keySet: 'payments',
+      scopes: [Scope.SCOPE_SIGN, Scope.SCOPE_READ],
+    });
+    expect(parseGrant('payments:root')).toBe(
+      '--grant: unknown scope "root" (one of sign, verify, decrypt, read, admin, report, operate)',
+    );
   });
 });

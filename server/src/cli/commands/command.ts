@@ -63,10 +63,15 @@ export function stateSince(key: Key): Date | undefined {
 }
 
 /** An enum's values by their names in lower case without the prefix, the unspecified 0 left out: SCOPE_SIGN → "sign". */
-function lowerCaseNames<E extends number>(values: Readonly<Record<string, string | E>>, prefix: string): ReadonlyMap<string, E> {
+function lowerCaseNames<E extends number>(
+  values: Readonly<Record<string, string | E>>,
+  prefix: string,
+): ReadonlyMap<string, E> {
   return new Map(
     Object.entries(values)
-      .filter((entry): entry is [string, E] => typeof entry[1] === 'number' && entry[0].startsWith(prefix) && entry[1] > 0)
+      .filter(
+        (entry): entry is [string, E] => typeof entry[1] === 'number' && entry[0].startsWith(prefix) && entry[1] > 0,
+      )
       .map(([name, value]) => [name.slice(prefix.length).toLowerCase(), value]),
   );
 }
@@ -97,7 +102,8 @@ export function roleName(role: Role): string {
 export function roleOf(input: CommandInput): Role {
   const text = input.string('role') ?? '';
   const role = ROLES.get(text.trim().toLowerCase());
-  if (role === undefined) throw input.usageError(`--role must be one of ${ROLE_NAMES.join(', ')}, got ${quoteArg(text)}`);
+  if (role === undefined)
+    throw input.usageError(`--role must be one of ${ROLE_NAMES.join(', ')}, got ${quoteArg(text)}`);
   return role;
 }
 

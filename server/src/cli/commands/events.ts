@@ -15,8 +15,8 @@ const events: Command = {
   path: ['events'],
   args: [],
   options: {
-    'key-set': { type: 'string', value: 'name', help: 'only this key set\'s events' },
-    kid: { type: 'string', value: 'kid', help: 'only this key\'s events' },
+    'key-set': { type: 'string', value: 'name', help: "only this key set's events" },
+    kid: { type: 'string', value: 'kid', help: "only this key's events" },
     limit: { type: 'string', value: 'n', help: `at most this many events (default ${DEFAULT_EVENT_LIMIT})` },
   },
   summary: 'the audit trail, newest first: every transition and admin action, its actor and reason',
@@ -45,10 +45,19 @@ const events: Command = {
       context.out.stdout(
         formatTable(
           ['ID', 'TIME', 'TYPE', 'KEY SET', 'KID', 'ACTOR', 'REASON'],
-          collected.map((event) => [event.id, event.createdAt, event.type, event.keySet, event.kid, event.actor, event.reason]),
+          collected.map((event) => [
+            event.id,
+            event.createdAt,
+            event.type,
+            event.keySet,
+            event.kid,
+            event.actor,
+            event.reason,
+          ]),
         ),
       );
-      if (more && collected.length >= limit) context.out.stderr(`(more events: the first ${limit} are shown; raise --limit)\n`);
+      if (more && collected.length >= limit)
+        context.out.stderr(`(more events: the first ${limit} are shown; raise --limit)\n`);
     };
   },
 };

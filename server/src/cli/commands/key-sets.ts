@@ -25,7 +25,13 @@ const list: Command = {
     context.out.stdout(
       formatTable(
         ['NAME', 'ALGORITHM', 'ACTIVE KID', 'CREATED', 'JWKS URI'],
-        response.keySets.map((keySet) => [keySet.name, algorithmOf(keySet), keySet.activeKid, keySet.createdAt, keySet.jwksUri]),
+        response.keySets.map((keySet) => [
+          keySet.name,
+          algorithmOf(keySet),
+          keySet.activeKid,
+          keySet.createdAt,
+          keySet.jwksUri,
+        ]),
       ),
     );
   },
@@ -35,7 +41,7 @@ const get: Command = {
   path: ['key-sets', 'get'],
   args: ['name'],
   options: {},
-  summary: 'a key set: its keys\' algorithm, active kid, jwks_uri and policy',
+  summary: "a key set: its keys' algorithm, active kid, jwks_uri and policy",
   prepare: (input) => async (context) => {
     const response = await context.rpc.getKeySet({ name: input.arg('name') });
     if (context.json) return printJson(context, GetKeySetResponse.toJSON(response));
@@ -52,10 +58,22 @@ const create: Command = {
   path: ['key-sets', 'create'],
   args: ['name'],
   options: {
-    algorithm: { type: 'string', value: 'alg', help: 'RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 or EdDSA' },
-    issuer: { type: 'string', value: 'url', help: 'the issuer of its discovery document (default: from the service\'s public URL)' },
+    algorithm: {
+      type: 'string',
+      value: 'alg',
+      help: 'RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 or EdDSA',
+    },
+    issuer: {
+      type: 'string',
+      value: 'url',
+      help: "the issuer of its discovery document (default: from the service's public URL)",
+    },
     'rsa-bits': { type: 'string', value: 'bits', help: 'RSA modulus length: 2048 (default), 3072 or 4096' },
-    'kid-scheme': { type: 'string', value: 'thumbprint|random', help: 'how keys are named (default: the RFC 7638 thumbprint)' },
+    'kid-scheme': {
+      type: 'string',
+      value: 'thumbprint|random',
+      help: 'how keys are named (default: the RFC 7638 thumbprint)',
+    },
   },
   required: ['algorithm'],
   summary: 'create a key set and its first active key',
@@ -63,12 +81,14 @@ const create: Command = {
     const bitsText = input.string('rsa-bits');
     let rsaModulusBits: number | undefined;
     if (bitsText !== undefined) {
-      if (!/^\d{1,5}$/.test(bitsText)) throw input.usageError(`--rsa-bits must be a number of bits (2048, 3072 or 4096), got ${quoteArg(bitsText)}`);
+      if (!/^\d{1,5}$/.test(bitsText))
+        throw input.usageError(`--rsa-bits must be a number of bits (2048, 3072 or 4096), got ${quoteArg(bitsText)}`);
       rsaModulusBits = Number(bitsText);
     }
     const schemeText = input.string('kid-scheme');
     const kidScheme = schemeText === undefined ? KidScheme.KID_SCHEME_UNSPECIFIED : KID_SCHEMES[schemeText];
-    if (kidScheme === undefined) throw input.usageError(`--kid-scheme must be thumbprint or random, got ${quoteArg(schemeText ?? '')}`);
+    if (kidScheme === undefined)
+      throw input.usageError(`--kid-scheme must be thumbprint or random, got ${quoteArg(schemeText ?? '')}`);
     const issuer = input.string('issuer');
     const request = CreateKeySetRequest.fromPartial({
       name: input.arg('name'),

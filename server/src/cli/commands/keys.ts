@@ -15,7 +15,14 @@ const list: Command = {
     context.out.stdout(
       formatTable(
         ['KID', 'ALG', 'STATE', 'SINCE', 'CREATED', 'REVOCATION REASON'],
-        response.keys.map((key) => [key.kid, key.alg, stateName(key.state), stateSince(key), key.createdAt, key.revocationReason]),
+        response.keys.map((key) => [
+          key.kid,
+          key.alg,
+          stateName(key.state),
+          stateSince(key),
+          key.createdAt,
+          key.revocationReason,
+        ]),
       ),
     );
   },
@@ -25,13 +32,20 @@ const timeline: Command = {
   path: ['keys', 'timeline'],
   args: ['key-set'],
   options: {},
-  summary: 'each key\'s state intervals, past and scheduled',
+  summary: "each key's state intervals, past and scheduled",
   prepare: (input) => async (context) => {
     const response = await context.rpc.getKeyTimeline({ keySet: input.arg('key-set') });
     if (context.json) return printJson(context, GetKeyTimelineResponse.toJSON(response));
     const now = response.now ?? new Date();
     const rows = response.keys.flatMap((key) =>
-      key.intervals.map((interval) => [key.kid, key.alg, stateName(interval.state), interval.start, interval.end, when(interval, now)]),
+      key.intervals.map((interval) => [
+        key.kid,
+        key.alg,
+        stateName(interval.state),
+        interval.start,
+        interval.end,
+        when(interval, now),
+      ]),
     );
     context.out.stdout(`as of ${cellText(now)}\n`);
     context.out.stdout(formatTable(['KID', 'ALG', 'STATE', 'FROM', 'UNTIL', 'WHEN'], rows));

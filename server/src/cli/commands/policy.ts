@@ -14,7 +14,7 @@ const DURATIONS = {
   'rotation-period': ['rotationPeriod', 'how long a key signs before its successor takes over'],
   'pre-publish': ['prePublishPeriod', 'how long a new key is published before it signs'],
   grace: ['gracePeriod', 'how long a retired key stays published'],
-  retention: ['retentionPeriod', 'how long an unpublished key\'s private material is kept'],
+  retention: ['retentionPeriod', "how long an unpublished key's private material is kept"],
   'max-token-ttl': ['maxTokenTtl', 'the longest token lifetime Sign issues'],
 } as const;
 
@@ -23,13 +23,16 @@ const set: Command = {
   args: ['key-set'],
   options: {
     ...Object.fromEntries(
-      Object.entries(DURATIONS).map(([option, [, help]]) => [option, { type: 'string', value: 'duration', help } as const]),
+      Object.entries(DURATIONS).map(([option, [, help]]) => [
+        option,
+        { type: 'string', value: 'duration', help } as const,
+      ]),
     ),
     'auto-rotate': { type: 'string', value: 'on|off', help: 'whether the scheduler rotates on the rotation period' },
     reason: REASON_OPTION,
   },
   required: ['reason'],
-  summary: 'change a key set\'s policy (durations: 90s, 10m, 2h, 30d); unsafe combinations are refused',
+  summary: "change a key set's policy (durations: 90s, 10m, 2h, 30d); unsafe combinations are refused",
   prepare: (input) => {
     const policy = KeySetPolicy.fromPartial({});
     let changes = 0;

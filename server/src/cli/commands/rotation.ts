@@ -48,7 +48,9 @@ const rotate: Command = {
           ['state', stateName(key.state)],
           ['signs from', response.activatesAt],
           ['previous kid', response.previousKid],
-          ...(response.alreadyPending ? [['note', 'a rotation was already under way: this is its pending key'] as const] : []),
+          ...(response.alreadyPending
+            ? [['note', 'a rotation was already under way: this is its pending key'] as const]
+            : []),
         ]),
       );
     };
@@ -76,7 +78,10 @@ const revoke: Command = {
           ['revoked at', revoked.revokedAt],
           ...(replacement === undefined
             ? []
-            : [['replacement kid', replacement.kid] as const, ['replacement state', stateName(replacement.state)] as const]),
+            : [
+                ['replacement kid', replacement.kid] as const,
+                ['replacement state', stateName(replacement.state)] as const,
+              ]),
         ]),
       );
     };

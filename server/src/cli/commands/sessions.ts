@@ -19,7 +19,9 @@ const login: Command = {
     const username = input.arg('username');
     return async (context) => {
       const response = await context.rpc.login({ username, password: await readPassword(context.out) });
-      context.out.stderr(`logged in as ${username} (${roleName(response.role)}) until ${cellText(response.expiresAt)}\n`);
+      context.out.stderr(
+        `logged in as ${username} (${roleName(response.role)}) until ${cellText(response.expiresAt)}\n`,
+      );
       if (context.json) printJson(context, LoginResponse.toJSON(response));
       else context.out.stdout(`${response.sessionToken}\n`);
       // Printed this once; redacted should anything else ever carry it.

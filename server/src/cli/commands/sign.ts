@@ -11,7 +11,7 @@ const sign: Command = {
     typ: { type: 'string', value: 'typ', help: 'the typ header (default JWT)' },
   },
   required: ['claims'],
-  summary: 'sign claims as a JWT with the key set\'s active key; prints the JWS',
+  summary: "sign claims as a JWT with the key set's active key; prints the JWS",
   prepare: (input) => {
     const claimsJson = input.string('claims') ?? '';
     let claims: unknown;

@@ -20,7 +20,7 @@ const list: Command = {
   path: ['tokens', 'list'],
   args: [],
   options: {},
-  summary: 'every API token\'s metadata (never a secret)',
+  summary: "every API token's metadata (never a secret)",
   prepare: () => async (context) => {
     const response = await context.rpc.listApiTokens({});
     if (context.json) return printJson(context, ListApiTokensResponse.toJSON(response));

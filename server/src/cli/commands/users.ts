@@ -36,7 +36,14 @@ const list: Command = {
     context.out.stdout(
       formatTable(
         ['USERNAME', 'ROLE', 'STATUS', 'CREATED', 'CREATED BY', 'DISABLED'],
-        response.users.map((user) => [user.username, roleName(user.role), status(user), user.createdAt, user.createdBy, user.disabledAt]),
+        response.users.map((user) => [
+          user.username,
+          roleName(user.role),
+          status(user),
+          user.createdAt,
+          user.createdBy,
+          user.disabledAt,
+        ]),
       ),
     );
   },

@@ -12,6 +12,11 @@ export async function updateKeySetPolicy(
 ): Promise<UpdateKeySetPolicyResponse> {
   const keySet = validateKeySetName(request.keySet, 'key_set');
   manager.view(keySet); // NOT_FOUND before anything else
-  const view = await manager.updatePolicy(keySet, policyPatchFromWire(request.policy), request.reason, actorName(principal));
+  const view = await manager.updatePolicy(
+    keySet,
+    policyPatchFromWire(request.policy),
+    request.reason,
+    actorName(principal),
+  );
   return { keySet: toWireKeySet(view, publicUrl) };
 }

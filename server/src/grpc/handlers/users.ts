@@ -39,8 +39,17 @@ function toWireUser(user: UserRecord): User {
   };
 }
 
-export async function createUser(staff: Staff, request: CreateUserRequest, principal: Principal): Promise<CreateUserResponse> {
-  const user = await staff.createUser(request.username, request.password, roleFromWire(request.role), actorName(principal));
+export async function createUser(
+  staff: Staff,
+  request: CreateUserRequest,
+  principal: Principal,
+): Promise<CreateUserResponse> {
+  const user = await staff.createUser(
+    request.username,
+    request.password,
+    roleFromWire(request.role),
+    actorName(principal),
+  );
   return { user: toWireUser(user) };
 }
 
@@ -48,11 +57,19 @@ export async function listUsers(staff: Staff): Promise<ListUsersResponse> {
   return { users: (await staff.listUsers()).map(toWireUser) };
 }
 
-export async function setUserRole(staff: Staff, request: SetUserRoleRequest, principal: Principal): Promise<SetUserRoleResponse> {
+export async function setUserRole(
+  staff: Staff,
+  request: SetUserRoleRequest,
+  principal: Principal,
+): Promise<SetUserRoleResponse> {
   return { user: toWireUser(await staff.setRole(request.username, roleFromWire(request.role), actorName(principal))) };
 }
 
-export async function disableUser(staff: Staff, request: DisableUserRequest, principal: Principal): Promise<DisableUserResponse> {
+export async function disableUser(
+  staff: Staff,
+  request: DisableUserRequest,
+  principal: Principal,
+): Promise<DisableUserResponse> {
   return { user: toWireUser(await staff.disable(request.username, actorName(principal))) };
 }
 

@@ -36,7 +36,11 @@ export function policy(overrides: Partial<KeySetPolicy> = {}): KeySetPolicy {
 }
 
 /** A sig key with no timestamps but createdAt (T0) unless given. */
-export function key(kid: string, state: KeyFacts['state'], fields: Partial<Omit<KeyFacts, 'kid' | 'state'>> = {}): KeyFacts {
+export function key(
+  kid: string,
+  state: KeyFacts['state'],
+  fields: Partial<Omit<KeyFacts, 'kid' | 'state'>> = {},
+): KeyFacts {
   return { kid, use: 'sig', state, createdAt: T0, ...UNTOUCHED_KEY, ...fields };
 }
 

@@ -53,7 +53,9 @@ export class SimulatorRefusal extends Error {
   override readonly name = 'SimulatorRefusal';
 }
 
-const TIMESTAMP_OF: Readonly<Partial<Record<KeyState, 'activatedAt' | 'retiredAt' | 'expiredAt' | 'revokedAt' | 'destroyedAt'>>> = {
+const TIMESTAMP_OF: Readonly<
+  Partial<Record<KeyState, 'activatedAt' | 'retiredAt' | 'expiredAt' | 'revokedAt' | 'destroyedAt'>>
+> = {
   ACTIVE: 'activatedAt',
   RETIRED: 'retiredAt',
   EXPIRED: 'expiredAt',
@@ -116,7 +118,9 @@ export class KeySetSimulator {
   }
 
   /** Adds a key of another use directly, as a store holding one would (plans only create `sig` keys). */
-  addKey(fields: Partial<KeyFacts> & { readonly use: KeyUse; readonly state: KeyState; readonly createdAt: Date }): SimKey {
+  addKey(
+    fields: Partial<KeyFacts> & { readonly use: KeyUse; readonly state: KeyState; readonly createdAt: Date },
+  ): SimKey {
     const key: Mutable<SimKey> = {
       kid: fields.kid ?? this.freshKid(),
       ...UNTOUCHED_KEY,
@@ -126,7 +130,8 @@ export class KeySetSimulator {
       policyAtActivation: fields.state === 'ACTIVE' ? this.currentPolicy : null,
     };
     this.keyList.push(key);
-    if (fields.state === 'PENDING' || fields.state === 'ACTIVE' || fields.state === 'RETIRED') this.published.add(key.kid);
+    if (fields.state === 'PENDING' || fields.state === 'ACTIVE' || fields.state === 'RETIRED')
+      this.published.add(key.kid);
     return key;
   }
 
@@ -151,7 +156,9 @@ export class KeySetSimulator {
       const plan = nextDuePlan(this.facts(), now, readiness);
       if (plan === undefined) return { plans };
       if (plans.length >= this.maxPlansPerRun) {
-        throw new Error(`simulator: the scheduler did not settle after ${plans.length} plans (next: ${plan.event} due ${plan.dueAt.toISOString()})`);
+        throw new Error(
+          `simulator: the scheduler did not settle after ${plans.length} plans (next: ${plan.event} due ${plan.dueAt.toISOString()})`,
+        );
       }
       this.apply(plan, 'scheduler', now);
       plans.push(plan);
@@ -169,7 +176,10 @@ export class KeySetSimulator {
       const next = nextDuePlan(this.facts(), to, readiness);
       if (next === undefined) return times;
       if (times.length >= this.maxPlansPerRun) throw new Error(`simulator: more than ${times.length} scheduler runs`);
-      if (next.dueAt <= now) throw new Error(`simulator: ${next.event} due ${next.dueAt.toISOString()} was left behind at ${now.toISOString()}`);
+      if (next.dueAt <= now)
+        throw new Error(
+          `simulator: ${next.event} due ${next.dueAt.toISOString()} was left behind at ${now.toISOString()}`,
+        );
       now = next.dueAt;
       this.runScheduler(now, readiness);
       times.push(now);
@@ -219,7 +229,17 @@ export class KeySetSimulator {
       this.keyList.push(key);
       this.published.add(kid); // published from creation, whatever its state
       this.checkOneSignerPerUse(key.use);
-      this.appliedLog.push({ change, kid, from: undefined, to: change.state, event, origin, appliedAt: now, policy: this.currentPolicy, before: undefined });
+      this.appliedLog.push({
+        change,
+        kid,
+        from: undefined,
+        to: change.state,
+        event,
+        origin,
+        appliedAt: now,
+        policy: this.currentPolicy,
+        before: undefined,
+      });
       return kid;
     }
 
@@ -243,7 +263,17 @@ export class KeySetSimulator {
     if (change.to === 'EXPIRED' || change.to === 'REVOKED') this.published.delete(key.kid);
     if (change.to === 'DESTROYED') key.holdsMaterial = false;
     this.checkOneSignerPerUse(key.use);
-    this.appliedLog.push({ change, kid: key.kid, from: change.from, to: change.to, event, origin, appliedAt: now, policy: this.currentPolicy, before });
+    this.appliedLog.push({
+      change,
+      kid: key.kid,
+      from: change.from,
+      to: change.to,
+      event,
+      origin,
+      appliedAt: now,
+      policy: this.currentPolicy,
+      before,
+    });
     return key.kid;
   }
 

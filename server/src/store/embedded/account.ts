@@ -94,7 +94,11 @@ export function assertReachable(dataDir: string, account: Account, probe = dataD
 }
 
 export function deepestExisting(dir: string): string {
-  return ancestors(dir).reverse().find((d) => existsSync(d)) ?? parse(dir).root;
+  return (
+    ancestors(dir)
+      .reverse()
+      .find((d) => existsSync(d)) ?? parse(dir).root
+  );
 }
 
 /** `/`, `/a`, `/a/b` ... down to dir itself. */

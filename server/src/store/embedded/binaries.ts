@@ -46,7 +46,12 @@ export function binary(binaries: Binaries, name: 'initdb' | 'postgres'): string 
  * 700) hides them, so we give it hard links (copies across file systems) inside the data folder, which
  * we already know it can reach. Hard links keep this instant and cost no disk space.
  */
-export async function reachableBinaries(binaries: Binaries, dataDir: string, account: Account, log: (msg: string) => void): Promise<Binaries> {
+export async function reachableBinaries(
+  binaries: Binaries,
+  dataDir: string,
+  account: Account,
+  log: (msg: string) => void,
+): Promise<Binaries> {
   if (canExecute(binary(binaries, 'postgres'), account)) return binaries;
   const runtimeDir = join(dataDir, 'runtime');
   const target = join(runtimeDir, `postgres-${binaries.version}`);

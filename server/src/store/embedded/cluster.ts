@@ -55,7 +55,10 @@ export async function initCluster(
     ];
     const result = await run(binary(binaries, 'initdb'), args, account, log);
     if (result.code !== 0) {
-      throw new KeywardError('INTERNAL', `initdb failed in ${staging}: ${problemLines(result.output) || `exit code ${result.code}`}`);
+      throw new KeywardError(
+        'INTERNAL',
+        `initdb failed in ${staging}: ${problemLines(result.output) || `exit code ${result.code}`}`,
+      );
     }
   } finally {
     await rm(pwfile, { force: true });

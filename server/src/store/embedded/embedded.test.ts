@@ -61,7 +61,9 @@ describe('startEmbeddedPostgres', () => {
 
     const second = await startEmbeddedPostgres({ dataDir, log });
     try {
-      expect(await queryDatabase(second.databaseUrl, "SELECT body FROM notes WHERE body = 'kept'")).toEqual([{ body: 'kept' }]);
+      expect(await queryDatabase(second.databaseUrl, "SELECT body FROM notes WHERE body = 'kept'")).toEqual([
+        { body: 'kept' },
+      ]);
       // Same password as before (made once at initdb), and nobody else may read it.
       expect(new URL(second.databaseUrl).password).toBe(url.password);
       expect((await stat(join(dataDir, 'postgres', '.keyward-password'))).mode & 0o077).toBe(0);
@@ -90,34 +92,42 @@ describe('startEmbeddedPostgres', () => {
 
     const recovered = await startEmbeddedPostgres({ dataDir, log });
     try {
-      expect(await queryDatabase(recovered.databaseUrl, "SELECT count(*)::int AS n FROM notes WHERE body = 'before the crash'")).toEqual([{ n: 1 }]);
+      expect(
+        await queryDatabase(
+          recovered.databaseUrl,
+          "SELECT count(*)::int AS n FROM notes WHERE body = 'before the crash'",
+        ),
+      ).toEqual([{ n: 1 }]);
     } finally {
       await recovered.stop();
     }
   });
 
-  it.runIf(existsSync('/proc/self/cwd'))('starts when the stale postmaster.pid names a pid now used by another program', async () => {
-    const crashed = await startEmbeddedPostgres({ dataDir, log });
-    await killHard(await postmasterPid(dataDir));
-    await crashed.stop();
-    // PostgreSQL alone would refuse here: "lock file already exists".
-    const stranger = spawn('sleep', ['60'], { stdio: 'ignore' });
-    try {
-      const lockFile = join(dataDir, 'postgres', 'postmaster.pid');
-      const lines = (await readFile(lockFile, 'utf8')).split('\n');
-      lines[0] = String(stranger.pid);
-      await writeFile(lockFile, lines.join('\n'));
-
-      const restarted = await startEmbeddedPostgres({ dataDir, log });
+  it.runIf(existsSync('/proc/self/cwd'))(
+    'starts when the stale postmaster.pid names a pid now used by another program',
+    async () => {
+      const crashed = await startEmbeddedPostgres({ dataDir, log });
+      await killHard(await postmasterPid(dataDir));
+      await crashed.stop();
+      // PostgreSQL alone would refuse here: "lock file already exists".
+      const stranger = spawn('sleep', ['60'], { stdio: 'ignore' });
       try {
-        expect(await queryDatabase(restarted.databaseUrl, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+        const lockFile = join(dataDir, 'postgres', 'postmaster.pid');
+        const lines = (await readFile(lockFile, 'utf8')).split('\n');
+        lines[0] = String(stranger.pid);
+        await writeFile(lockFile, lines.join('\n'));
+
+        const restarted = await startEmbeddedPostgres({ dataDir, log });
+        try {
+          expect(await queryDatabase(restarted.databaseUrl, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+        } finally {
+          await restarted.stop();
+        }
       } finally {
-        await restarted.stop();
+        stranger.kill('SIGKILL');
       }
-    } finally {
-      stranger.kill('SIGKILL');
-    }
-  });
+    },
+  );
 
   it.runIf(isRoot)('as root, keeps the cluster outside a data folder the postgres account cannot reach', async () => {
     const privateDir = await mkdtemp(join(tmpdir(), 'keyward-private-')); // mode 0700, like /root
@@ -130,8 +140,9 @@ describe('startEmbeddedPostgres', () => {
       } finally {
         await server.stop();
       }
-      home = /keeping the embedded cluster in (\/var\/lib\/keyward\/embedded-[0-9a-f]{16})$/
-        .exec(messages.find((m) => m.includes('keeping the embedded cluster')) ?? '')?.[1];
+      home = /keeping the embedded cluster in (\/var\/lib\/keyward\/embedded-[0-9a-f]{16})$/.exec(
+        messages.find((m) => m.includes('keeping the embedded cluster')) ?? '',
+      )?.[1];
       expect(home).toBeDefined();
       expect(existsSync(join(home!, 'postgres', 'PG_VERSION'))).toBe(true);
       expect((await stat(privateDir)).mode & 0o777).toBe(0o700); // the user's folder is left alone

@@ -46,7 +46,10 @@ export async function launchWithRetries(
         await sleep(250);
         continue;
       }
-      const hint = error.reason === 'port-in-use' ? `port ${port} on 127.0.0.1 is already in use; choose another port` : error.message;
+      const hint =
+        error.reason === 'port-in-use'
+          ? `port ${port} on 127.0.0.1 is already in use; choose another port`
+          : error.message;
       throw new KeywardError('UNAVAILABLE', `embedded PostgreSQL did not start: ${hint}`);
     }
   }
@@ -68,7 +71,12 @@ function launch(
   const args = ['-D', pgdata, '-p', String(port), ...settings.flatMap((s) => ['-c', s])];
   // Own process group: a Ctrl-C in the terminal reaches the service, which then stops PostgreSQL
   // after draining, instead of the database vanishing under in-flight requests.
-  const child = spawn(binary(binaries, 'postgres'), args, { ...account, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
+  const child = spawn(binary(binaries, 'postgres'), args, {
+    ...account,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: childEnv(),
+  });
   const output: string[] = [];
   let ready = false;
   let exited = false;
@@ -77,7 +85,12 @@ function launch(
   return new Promise<RunningServer>((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGQUIT');
-      reject(new LaunchError('failed', `no ready message within ${START_TIMEOUT_MS / 1000} s: ${problemLines(output.join('\n'))}`));
+      reject(
+        new LaunchError(
+          'failed',
+          `no ready message within ${START_TIMEOUT_MS / 1000} s: ${problemLines(output.join('\n'))}`,
+        ),
+      );
     }, START_TIMEOUT_MS);
     const onExit = () => child.kill('SIGINT'); // never leave a server behind when the process ends
 
@@ -146,7 +159,9 @@ async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePromise(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePromise(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -41,7 +41,10 @@ export async function clearStaleLock(pgdata: string, log: (msg: string) => void)
     log(`stopping PostgreSQL (pid ${pid}) orphaned by an earlier run on ${pgdata}`);
     process.kill(pid, 'SIGINT');
     if (!(await waitUntil(() => !isAlive(pid), 30_000))) {
-      throw new KeywardError('UNAVAILABLE', `orphaned PostgreSQL (pid ${pid}) on ${pgdata} did not stop; kill it and retry`);
+      throw new KeywardError(
+        'UNAVAILABLE',
+        `orphaned PostgreSQL (pid ${pid}) on ${pgdata} did not stop; kill it and retry`,
+      );
     }
     return;
   }
@@ -49,7 +52,10 @@ export async function clearStaleLock(pgdata: string, log: (msg: string) => void)
   const leftovers = async () => (await processesWorkingIn(cluster)).length === 0;
   if (!(await waitUntil(leftovers, 5_000))) {
     const pids = (await processesWorkingIn(cluster)).join(', ');
-    throw new KeywardError('FAILED_PRECONDITION', `processes of an earlier PostgreSQL (pids ${pids}) still use ${pgdata}; stop them and retry`);
+    throw new KeywardError(
+      'FAILED_PRECONDITION',
+      `processes of an earlier PostgreSQL (pids ${pids}) still use ${pgdata}; stop them and retry`,
+    );
   }
   log(`removing stale ${lockFile}: its pid ${pid} now belongs to another program`);
   await rm(lockFile, { force: true });
