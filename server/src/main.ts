@@ -22,7 +22,6 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   for (const warning of config.warnings) logger.warn(warning);
-  for (const warning of config.warnings) logger.warn(warning);
   const resources: Stoppable[] = [];
   const stopAll = async () => {
     for (const resource of resources.reverse()) await resource.stop();

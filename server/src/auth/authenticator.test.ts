@@ -57,6 +57,13 @@ describe('TokenAuthenticator', () => {
     expect(() => authenticator.authenticate(header, NOW)).toThrow(new KeywardError('UNAUTHENTICATED', message));
   });
 
+  it('accepts a token of any characters, not only the kw_ tokens it generates', () => {
+    const chosen = 'n0t+a/kw_token+but=an/operator+choice==';
+    const withChosen = new TokenAuthenticator([record('chosen', chosen)]);
+    expect(withChosen.authenticate(`Bearer ${chosen}`, NOW).name).toBe('chosen');
+    expect(() => withChosen.authenticate(`Bearer ${chosen.slice(1)}`, NOW)).toThrow('the bearer token is not valid');
+  });
+
   it('forgets revoked tokens when reloaded, and keeps the last use of each token until drained', () => {
     const reloaded = new TokenAuthenticator([record('good', good)]);
     reloaded.authenticate(`Bearer ${good}`, new Date(1_000));

@@ -5,7 +5,7 @@ import type { ActiveSession, ApiTokenRecord } from '../store/records.js';
 import type { Principal } from './principal.js';
 import { ROLE_GRANTS } from './roles.js';
 import { verifySessionToken } from './session-tokens.js';
-import { hashToken, TOKEN_PREFIX } from './tokens.js';
+import { hashToken } from './tokens.js';
 
 const BEARER = 'Bearer ';
 
@@ -53,13 +53,14 @@ export class TokenAuthenticator {
       throw new KeywardError('UNAUTHENTICATED', 'missing `authorization: Bearer <token>` metadata');
     }
     const credential = authorization.slice(BEARER.length).trim();
-    if (!credential.startsWith(TOKEN_PREFIX)) return this.#authenticateSession(credential, now);
+    // Every credential is first looked up as an API token, whatever its characters: a token the
+    // operator chose (KEYWARD_ADMIN_TOKEN) need not look like the ones Keyward generates. The map
+    // is keyed by a hash, so its timing reveals nothing about the token; the constant-time
+    // comparison makes the final decision.
     const presented = hashToken(credential);
-    // The map lookup is keyed by a hash, so its timing reveals nothing about the token; the
-    // constant-time comparison makes the final decision.
     const known = this.#byHash.get(presented.toString('hex'));
     if (known === undefined || !timingSafeEqual(known.hash, presented)) {
-      throw new KeywardError('UNAUTHENTICATED', 'the bearer token is not valid');
+      return this.#authenticateSession(credential, now);
     }
     const { principal } = known;
     if (principal.expiresAt !== null && principal.expiresAt.getTime() <= now.getTime()) {

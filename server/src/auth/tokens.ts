@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** Every API token starts with it; anything else presented as a bearer token is a session token. */
+/** Every API token Keyward generates starts with it, so that secret scanners recognise a leaked one. */
 export const TOKEN_PREFIX = 'kw_';
 
-/** 256 random bits; the prefix lets secret scanners recognise a leaked token. */
+/** 256 random bits. */
 export function generateApiToken(): string {
   return TOKEN_PREFIX + randomBytes(32).toString('base64url');
 }
