@@ -27,7 +27,7 @@ describe.each(CASES)('$alg', ({ alg, bits, kty, ...rest }) => {
 
   it('signs a JWT that jose verifies through createRemoteJWKSet on the jwks_uri', async () => {
     const created = await kw.rpc.createKeySet({
-      name,
+      keySet: name,
       algorithm: alg,
       kidScheme: 0,
       ...(bits === undefined ? {} : { rsaModulusBits: bits }),

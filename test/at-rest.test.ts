@@ -16,7 +16,7 @@ const kw = useTestKeyward();
 
 beforeAll(async () => {
   for (const alg of ALGORITHMS) {
-    await kw.rpc.createKeySet({ name: `rest-${alg.toLowerCase()}`, algorithm: alg, kidScheme: 0 });
+    await kw.rpc.createKeySet({ keySet: `rest-${alg.toLowerCase()}`, algorithm: alg, kidScheme: 0 });
     await kw.rpc.rotate({ keySet: `rest-${alg.toLowerCase()}`, reason: 'two keys each', mode: IMMEDIATE });
   }
 });

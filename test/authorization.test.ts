@@ -42,10 +42,10 @@ async function token(name: string, grants: { keySet: string; scopes: Scope[] }[]
 
 beforeAll(async () => {
   for (const name of ['alpha', 'beta']) {
-    await kw.rpc.createKeySet({ name, algorithm: 'ES256', kidScheme: 0 });
+    await kw.rpc.createKeySet({ keySet: name, algorithm: 'ES256', kidScheme: 0 });
   }
   // A retired key in alpha, for RevokeKey.
-  const first = await kw.rpc.getKeySet({ name: 'alpha' });
+  const first = await kw.rpc.getKeySet({ keySet: 'alpha' });
   revocableKid = first.keySet!.activeKid;
   await kw.rpc.rotate({ keySet: 'alpha', reason: 'setup', mode: RotationMode.ROTATION_MODE_IMMEDIATE });
 
@@ -74,10 +74,10 @@ const CASES: {
   readonly [M in KeyServiceMethod]: { call: (rpc: Rpcs, token: string | null) => Promise<unknown>; least: string };
 } = {
   createKeySet: {
-    call: (rpc, t) => rpc.createKeySet({ name: 'alpha-2', algorithm: 'ES256', kidScheme: 0 }, t),
+    call: (rpc, t) => rpc.createKeySet({ keySet: 'alpha-2', algorithm: 'ES256', kidScheme: 0 }, t),
     least: 'admin',
   },
-  getKeySet: { call: (rpc, t) => rpc.getKeySet({ name: 'alpha' }, t), least: 'alpha-read' },
+  getKeySet: { call: (rpc, t) => rpc.getKeySet({ keySet: 'alpha' }, t), least: 'alpha-read' },
   listKeySets: { call: (rpc, t) => rpc.listKeySets({}, t), least: 'any' },
   sign: { call: (rpc, t) => rpc.sign({ keySet: 'alpha', claimsJson: '{"sub":"s"}' }, t), least: 'alpha-sign' },
   getJwks: { call: (rpc, t) => rpc.getJwks({ keySet: 'alpha' }, t), least: 'alpha-read' },

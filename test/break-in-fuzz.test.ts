@@ -66,10 +66,10 @@ let setupLogEnd = 0;
 
 beforeAll(async () => {
   for (const name of [SIGN_REFUSE, ...POLICY_KEY_SETS]) {
-    await kw.rpc.createKeySet({ name, algorithm: 'EdDSA', kidScheme: 0 });
+    await kw.rpc.createKeySet({ keySet: name, algorithm: 'EdDSA', kidScheme: 0 });
   }
   await kw.rpc.createKeySet({
-    name: SIGN_CLAMP,
+    keySet: SIGN_CLAMP,
     algorithm: 'EdDSA',
     kidScheme: 0,
     policy: KeySetPolicy.fromPartial({ excessTtl: ExcessTtl.EXCESS_TTL_CLAMP }),
@@ -695,7 +695,7 @@ async function callWithName({ method, name, scoped }: NameCase): Promise<Outcome
   const token = scoped ? scopedToken : undefined;
   switch (method) {
     case 'createKeySet': {
-      const outcome = await outcomeOf(kw.rpc.createKeySet({ name, algorithm: 'EdDSA', kidScheme: 0 }, token));
+      const outcome = await outcomeOf(kw.rpc.createKeySet({ keySet: name, algorithm: 'EdDSA', kidScheme: 0 }, token));
       if (outcome.ok) {
         expect(outcome.value.keySet?.name).toBe(name);
         expect(outcome.value.activeKey?.kid).toBe(outcome.value.keySet?.activeKid);
@@ -703,7 +703,7 @@ async function callWithName({ method, name, scoped }: NameCase): Promise<Outcome
       return outcome;
     }
     case 'getKeySet': {
-      const outcome = await outcomeOf(kw.rpc.getKeySet({ name }, token));
+      const outcome = await outcomeOf(kw.rpc.getKeySet({ keySet: name }, token));
       if (outcome.ok) expect(outcome.value.keySet?.name).toBe(name);
       return outcome;
     }
@@ -794,16 +794,39 @@ const wirePolicy = fc
       excessTtl: enumNumber,
       autoRotate: fc.boolean(),
       activationReadiness: fc.record({ minShare, maxDelay: duration }, { requiredKeys: ['minShare'] }),
-      clearActivationReadiness: fc.boolean(),
     },
     { requiredKeys: [] },
   )
   .map((partial) => KeySetPolicy.fromPartial(partial));
 
+const MASK_PATHS = [
+  'algorithm',
+  'rsa_modulus_bits',
+  'rotation_period',
+  'pre_publish_period',
+  'grace_period',
+  'retention_period',
+  'max_token_ttl',
+  'excess_ttl',
+  'auto_rotate',
+  'activation_readiness',
+] as const;
+
+/** Whether the request changes this field (AIP-134: a mask names fields; without one, set fields change). */
+function changes(request: UpdateKeySetPolicyRequest, path: (typeof MASK_PATHS)[number], isSet: boolean): boolean {
+  const mask = request.updateMask ?? [];
+  return mask.length === 0 ? isSet : mask.includes('*') || mask.includes(path);
+}
+
 const policyRequest: fc.Arbitrary<UpdateKeySetPolicyRequest> = fc.record({
   keySet: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...POLICY_KEY_SETS) }, { weight: 1, arbitrary: keySetName }),
   // Mostly a policy: an absent one is a valid no-op that still costs a database transaction.
   policy: fc.option(wirePolicy, { nil: undefined, freq: 50 }),
+  // Mostly none (the set fields change); else policy fields, "*", or anything at all.
+  updateMask: fc.option(fc.array(fc.oneof(fc.constantFrom(...MASK_PATHS, '*'), wildString), { maxLength: 4 }), {
+    nil: undefined,
+    freq: 2,
+  }),
   reason: fc.oneof(
     fc.constant(''),
     wildString,
@@ -827,6 +850,14 @@ const DURATION_FIELDS = [
   'gracePeriod',
   'retentionPeriod',
   'maxTokenTtl',
+] as const;
+
+const DURATION_PATHS = [
+  'rotation_period',
+  'pre_publish_period',
+  'grace_period',
+  'retention_period',
+  'max_token_ttl',
 ] as const;
 
 function durationsOf(policy: KeySetPolicy | undefined): WireDuration[] {
@@ -867,14 +898,16 @@ describe('(3) policy values', () => {
         if (!outcome.ok) return;
         // What was accepted is what the key set now has.
         const policy = outcome.value.keySet!.policy!;
-        for (const field of DURATION_FIELDS) {
+        DURATION_FIELDS.forEach((field, index) => {
           const asked = request.policy?.[field];
-          if (asked !== undefined) expect(BigInt(policy[field]!.seconds)).toBe(wireSeconds(asked.seconds));
-        }
+          if (asked !== undefined && changes(request, DURATION_PATHS[index]!, true)) {
+            expect(BigInt(policy[field]!.seconds)).toBe(wireSeconds(asked.seconds));
+          }
+        });
         const readiness = request.policy?.activationReadiness;
-        if (readiness !== undefined && !request.policy!.clearActivationReadiness) {
-          expect(policy.activationReadiness?.minShare).toBe(readiness.minShare);
-          expect(readiness.minShare > 0 && readiness.minShare <= 1).toBe(true);
+        if (changes(request, 'activation_readiness', readiness !== undefined)) {
+          expect(policy.activationReadiness?.minShare).toBe(readiness?.minShare);
+          if (readiness !== undefined) expect(readiness.minShare > 0 && readiness.minShare <= 1).toBe(true);
         }
       });
       expect(passed).toBe(RUNS);
@@ -946,7 +979,7 @@ describe('(3) policy values', () => {
       await regression(async () => {
         const outcome = await outcomeOf(
           kw.rpc.createKeySet({
-            name: 'fz-too-long',
+            keySet: 'fz-too-long',
             algorithm: 'EdDSA',
             kidScheme: 0,
             policy: KeySetPolicy.fromPartial({ retentionPeriod: { seconds: '2147483648', nanos: 0 } }),
@@ -1120,7 +1153,7 @@ describe('(5) the same bugs through other fields', () => {
     async () => {
       await regression(async () => {
         const keySet = POLICY_KEY_SETS[3]!;
-        const retired = (await kw.rpc.getKeySet({ name: keySet })).keySet!.activeKid;
+        const retired = (await kw.rpc.getKeySet({ keySet: keySet })).keySet!.activeKid;
         await kw.rpc.rotate({ keySet, reason: 'a key to revoke', mode: RotationMode.ROTATION_MODE_IMMEDIATE });
         const outcome = await outcomeOf(kw.rpc.revokeKey({ kid: retired, reason: 'compromised\u0000' }));
         expectAcceptable(outcome, 'RevokeKey with a NUL in its reason');
@@ -1153,7 +1186,7 @@ describe('(5) the same bugs through other fields', () => {
       await regression(async () => {
         for (const issuer of ['https://issuer.example/\u0000', '\u0000https://issuer.example']) {
           const outcome = await outcomeOf(
-            kw.rpc.createKeySet({ name: 'fz-nul-issuer', algorithm: 'EdDSA', kidScheme: 0, issuer }),
+            kw.rpc.createKeySet({ keySet: 'fz-nul-issuer', algorithm: 'EdDSA', kidScheme: 0, issuer }),
           );
           expectAcceptable(outcome, `CreateKeySet issuer ${JSON.stringify(issuer)}`);
         }
@@ -1170,7 +1203,7 @@ describe('(5) the same bugs through other fields', () => {
       await regression(async () => {
         const issuer = 'https://issuer.exa\tmple/x';
         const outcome = await outcomeOf(
-          kw.rpc.createKeySet({ name: 'fz-tab-issuer', algorithm: 'EdDSA', kidScheme: 0, issuer }),
+          kw.rpc.createKeySet({ keySet: 'fz-tab-issuer', algorithm: 'EdDSA', kidScheme: 0, issuer }),
         );
         expectAcceptable(outcome, 'CreateKeySet with a TAB in the issuer');
         if (!outcome.ok) return;
@@ -1215,7 +1248,7 @@ describe('(5) the same bugs through other fields', () => {
         const service = await startTestKeyward({ databaseUrl: database.url });
         const attacker = new KeyServiceClient(service.grpcAddress, credentials.createInsecure());
         try {
-          await service.rpc.createKeySet({ name: 'victim', algorithm: 'EdDSA', kidScheme: 0 });
+          await service.rpc.createKeySet({ keySet: 'victim', algorithm: 'EdDSA', kidScheme: 0 });
           const { secret } = await service.rpc.createApiToken({
             name: 'sign-only',
             grants: [{ keySet: 'victim', scopes: [Scope.SCOPE_SIGN] }],
@@ -1225,7 +1258,7 @@ describe('(5) the same bugs through other fields', () => {
           const attack = await within(
             5_000,
             new Promise<Outcome<unknown>>((resolve) => {
-              attacker.getKeySet({ name: 'a'.repeat(200_000) }, metadata, (error, response) =>
+              attacker.getKeySet({ keySet: 'a'.repeat(200_000) }, metadata, (error, response) =>
                 resolve(
                   error === null
                     ? { ok: true, value: response }

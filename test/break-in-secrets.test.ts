@@ -162,7 +162,7 @@ async function allEventPages(
 async function readEverything(stage: string): Promise<void> {
   for (const name of ['default', ...KEY_SETS]) {
     const label = `${name} @${stage}`;
-    await wire.call('getKeySet', { name }, label);
+    await wire.call('getKeySet', { keySet: name }, label);
     await wire.call('getJwks', { keySet: name }, label);
     const { keys } = await wire.call('listKeys', { keySet: name }, label);
     await wire.call('getKeyTimeline', { keySet: name }, label);
@@ -171,7 +171,7 @@ async function readEverything(stage: string): Promise<void> {
     for (const key of keys) await allEventPages({ keySet: '', kid: key.kid }, 50, `${label} kid ${key.kid}`);
     if (name !== 'default') {
       await wire.call('listKeys', { keySet: name }, `${label} as reader`, readerToken);
-      await wire.call('getKeySet', { name }, `${label} as reader`, readerToken);
+      await wire.call('getKeySet', { keySet: name }, `${label} as reader`, readerToken);
     }
     const base = name === 'default' ? kw.httpUrl : `${kw.httpUrl}/key-sets/${name}`;
     const headers = { 'user-agent': USER_AGENT };
@@ -235,7 +235,7 @@ beforeAll(async () => {
 
   // t0: the first key of each key set signs (k1 ACTIVE).
   for (const { alg, ...rest } of ALGORITHMS) {
-    await wire.call('createKeySet', { name: keySetOf(alg), algorithm: alg, kidScheme: 0, policy: POLICY, ...rest });
+    await wire.call('createKeySet', { keySet: keySetOf(alg), algorithm: alg, kidScheme: 0, policy: POLICY, ...rest });
   }
   await harvestPrivateKeys();
   await readEverything('created');
@@ -263,7 +263,7 @@ beforeAll(async () => {
   for (const name of KEY_SETS) {
     // k4 signs, then k5: k3 and k4 RETIRED; k4 is REVOKED; k6 is published as PENDING.
     await wire.call('rotate', { keySet: name, reason: 'fourth key', mode: RotationMode.ROTATION_MODE_IMMEDIATE });
-    const fourth = (await wire.call('getKeySet', { name })).keySet!.activeKid;
+    const fourth = (await wire.call('getKeySet', { keySet: name })).keySet!.activeKid;
     await wire.call('rotate', { keySet: name, reason: 'fifth key', mode: RotationMode.ROTATION_MODE_IMMEDIATE });
     await wire.call('revokeKey', { kid: fourth, reason: 'suspected leak' });
     await wire.call('rotate', { keySet: name, reason: 'sixth key', mode: RotationMode.ROTATION_MODE_SCHEDULED });
@@ -284,7 +284,7 @@ beforeAll(async () => {
     wire.call('revokeKey', { kid: destroyed.kid, reason: 'too late' }),
     wire.call('sign', { keySet: keySetOf('ES512'), claimsJson: 'not json' }),
     wire.call('sign', { keySet: keySetOf('ES512'), claimsJson: '{"exp":99999999999}' }),
-    wire.call('getKeySet', { name: 'sec-missing' }),
+    wire.call('getKeySet', { keySet: 'sec-missing' }),
     wire.call('rotate', {
       keySet: keySetOf('RS256'),
       reason: 'r'.repeat(1_001),
@@ -293,7 +293,7 @@ beforeAll(async () => {
     wire.call('listEvents', { keySet: keySetOf('PS384'), kid: '', pageSize: 0, pageToken: 'forged' }),
     wire.call(
       'getKeySet',
-      { name: keySetOf('ES256') },
+      { keySet: keySetOf('ES256') },
       'as signer',
       tokens.find((token) => token.name === 'sec-signer')!.secret,
     ),

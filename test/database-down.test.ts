@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 it('keeps serving reads and signatures from memory and refuses writes with UNAVAILABLE', async () => {
-  await kw.rpc.createKeySet({ name: 'resilient', algorithm: 'ES256', kidScheme: 0 });
+  await kw.rpc.createKeySet({ keySet: 'resilient', algorithm: 'ES256', kidScheme: 0 });
   const jwksBefore = await kw.rpc.getJwks({ keySet: 'resilient' });
   expect((await fetch(`${kw.httpUrl}/readyz`)).status).toBe(200);
 
@@ -52,7 +52,7 @@ it('keeps serving reads and signatures from memory and refuses writes with UNAVA
 
   for (const write of [
     kw.rpc.rotate({ keySet: 'resilient', reason: 'while down', mode: IMMEDIATE }),
-    kw.rpc.createKeySet({ name: 'while-down', algorithm: 'ES256', kidScheme: 0 }),
+    kw.rpc.createKeySet({ keySet: 'while-down', algorithm: 'ES256', kidScheme: 0 }),
   ]) {
     const error = (await write.then(
       () => undefined,

@@ -23,12 +23,12 @@ async function keySetNames(): Promise<string[]> {
 
 it('drops a key-set creation whose deadline passes while it waits for key generation', async () => {
   // RSA-4096 generation takes hundreds of milliseconds at the least; the next call allows 50.
-  const slow = kw.rpc.createKeySet({ name: 'slow-rsa', algorithm: 'RS256', rsaModulusBits: 4096, kidScheme: 0 });
-  const dropped = kw.rpc.createKeySet({ name: 'dropped', algorithm: 'ES256', kidScheme: 0 }, undefined, soon(50));
+  const slow = kw.rpc.createKeySet({ keySet: 'slow-rsa', algorithm: 'RS256', rsaModulusBits: 4096, kidScheme: 0 });
+  const dropped = kw.rpc.createKeySet({ keySet: 'dropped', algorithm: 'ES256', kidScheme: 0 }, undefined, soon(50));
   expect((await grpcError(dropped)).code).toBe(status.DEADLINE_EXCEEDED);
   await slow;
   // Queued after anything still waiting: once it is done, the dropped call would have been too.
-  await kw.rpc.createKeySet({ name: 'after', algorithm: 'ES256', kidScheme: 0 });
+  await kw.rpc.createKeySet({ keySet: 'after', algorithm: 'ES256', kidScheme: 0 });
 
   const names = await keySetNames();
   expect(names).toEqual(expect.arrayContaining(['slow-rsa', 'after']));
@@ -37,7 +37,7 @@ it('drops a key-set creation whose deadline passes while it waits for key genera
 
 it('drops a rotation whose deadline passes while it waits for key generation', async () => {
   const before = (await kw.rpc.listKeys({ keySet: 'after' })).keys.map((key) => key.kid);
-  const slow = kw.rpc.createKeySet({ name: 'slow-rsa-2', algorithm: 'RS256', rsaModulusBits: 4096, kidScheme: 0 });
+  const slow = kw.rpc.createKeySet({ keySet: 'slow-rsa-2', algorithm: 'RS256', rsaModulusBits: 4096, kidScheme: 0 });
   const dropped = kw.rpc.rotate(
     { keySet: 'after', mode: RotationMode.ROTATION_MODE_SCHEDULED, reason: 'too late' },
     undefined,
@@ -45,7 +45,7 @@ it('drops a rotation whose deadline passes while it waits for key generation', a
   );
   expect((await grpcError(dropped)).code).toBe(status.DEADLINE_EXCEEDED);
   await slow;
-  await kw.rpc.createKeySet({ name: 'after-2', algorithm: 'ES256', kidScheme: 0 });
+  await kw.rpc.createKeySet({ keySet: 'after-2', algorithm: 'ES256', kidScheme: 0 });
   expect((await kw.rpc.listKeys({ keySet: 'after' })).keys.map((key) => key.kid)).toEqual(before);
 });
 

@@ -10,7 +10,7 @@ const kw = useTestKeyward({ jwksMaxAgeSeconds: 120 });
 
 beforeAll(async () => {
   await kw.rpc.createKeySet({
-    name: 'web',
+    keySet: 'web',
     algorithm: 'RS256',
     issuer: 'https://login.example.com',
     kidScheme: 0,

@@ -18,7 +18,7 @@ function jwksOf(json: string) {
 describe('CreateKeySet', () => {
   it('creates a key set with its first active key, named by its RFC 7638 thumbprint', async () => {
     const created = await kw.rpc.createKeySet({
-      name: 'orders',
+      keySet: 'orders',
       algorithm: 'ES384',
       issuer: 'https://orders.example.com',
       kidScheme: KidScheme.KID_SCHEME_UNSPECIFIED,
@@ -42,7 +42,7 @@ describe('CreateKeySet', () => {
 
   it('names keys randomly when the key set asks for it', async () => {
     const created = await kw.rpc.createKeySet({
-      name: 'random-kids',
+      keySet: 'random-kids',
       algorithm: 'EdDSA',
       kidScheme: KidScheme.KID_SCHEME_RANDOM,
     });
@@ -53,22 +53,22 @@ describe('CreateKeySet', () => {
   });
 
   it('refuses a duplicate name with ALREADY_EXISTS', async () => {
-    await kw.rpc.createKeySet({ name: 'dup', algorithm: 'ES256', kidScheme: 0 });
-    const error = await grpcError(kw.rpc.createKeySet({ name: 'dup', algorithm: 'ES256', kidScheme: 0 }));
+    await kw.rpc.createKeySet({ keySet: 'dup', algorithm: 'ES256', kidScheme: 0 });
+    const error = await grpcError(kw.rpc.createKeySet({ keySet: 'dup', algorithm: 'ES256', kidScheme: 0 }));
     expect(error.code).toBe(status.ALREADY_EXISTS);
     expect(error.details).toBe('key set "dup" already exists');
   });
 
   it.each([
-    [{ name: 'Bad Name', algorithm: 'ES256' }, /^name: /],
-    [{ name: '', algorithm: 'ES256' }, /^name: /],
-    [{ name: 'x'.repeat(65), algorithm: 'ES256' }, /^name: /],
-    [{ name: 'ok', algorithm: 'HS256' }, /^algorithm: .*ES256/],
-    [{ name: 'ok', algorithm: 'none' }, /^algorithm: /],
-    [{ name: 'ok', algorithm: 'ES256', rsaModulusBits: 2048 }, /^rsa_modulus_bits: /],
-    [{ name: 'ok', algorithm: 'RS256', rsaModulusBits: 1024 }, /^rsa_modulus_bits: /],
-    [{ name: 'ok', algorithm: 'ES256', issuer: 'not a url' }, /^issuer: /],
-    [{ name: 'ok', algorithm: 'ES256', issuer: 'https://a.example/?q=1' }, /^issuer: /],
+    [{ keySet: 'Bad Name', algorithm: 'ES256' }, /^key_set: /],
+    [{ keySet: '', algorithm: 'ES256' }, /^key_set: /],
+    [{ keySet: 'x'.repeat(65), algorithm: 'ES256' }, /^key_set: /],
+    [{ keySet: 'ok', algorithm: 'HS256' }, /^algorithm: .*ES256/],
+    [{ keySet: 'ok', algorithm: 'none' }, /^algorithm: /],
+    [{ keySet: 'ok', algorithm: 'ES256', rsaModulusBits: 2048 }, /^rsa_modulus_bits: /],
+    [{ keySet: 'ok', algorithm: 'RS256', rsaModulusBits: 1024 }, /^rsa_modulus_bits: /],
+    [{ keySet: 'ok', algorithm: 'ES256', issuer: 'not a url' }, /^issuer: /],
+    [{ keySet: 'ok', algorithm: 'ES256', issuer: 'https://a.example/?q=1' }, /^issuer: /],
   ])('refuses %j with INVALID_ARGUMENT naming the field', async (request, message) => {
     const error = await grpcError(kw.rpc.createKeySet({ kidScheme: 0, ...request }));
     expect(error.code).toBe(status.INVALID_ARGUMENT);
@@ -78,7 +78,7 @@ describe('CreateKeySet', () => {
 
 describe('GetKeySet and ListKeySets', () => {
   it('returns the default key set created at start, ES256, at the root jwks_uri', async () => {
-    const { keySet } = await kw.rpc.getKeySet({ name: 'default' });
+    const { keySet } = await kw.rpc.getKeySet({ keySet: 'default' });
     expect(keySet).toMatchObject({
       name: 'default',
       algorithm: 'ES256',
@@ -89,7 +89,7 @@ describe('GetKeySet and ListKeySets', () => {
   });
 
   it('lists every key set by name', async () => {
-    await kw.rpc.createKeySet({ name: 'listed', algorithm: 'PS256', kidScheme: 0 });
+    await kw.rpc.createKeySet({ keySet: 'listed', algorithm: 'PS256', kidScheme: 0 });
     const { keySets } = await kw.rpc.listKeySets({});
     const names = keySets.map((keySet) => keySet.name);
     expect(names).toContain('listed');
@@ -98,10 +98,10 @@ describe('GetKeySet and ListKeySets', () => {
   });
 
   it('answers NOT_FOUND for an unknown key set and INVALID_ARGUMENT for a bad name', async () => {
-    const missing = await grpcError(kw.rpc.getKeySet({ name: 'nope' }));
+    const missing = await grpcError(kw.rpc.getKeySet({ keySet: 'nope' }));
     expect(missing.code).toBe(status.NOT_FOUND);
     expect(missing.details).toBe('key set "nope" does not exist');
-    const bad = await grpcError(kw.rpc.getKeySet({ name: '../etc' }));
+    const bad = await grpcError(kw.rpc.getKeySet({ keySet: '../etc' }));
     expect(bad.code).toBe(status.INVALID_ARGUMENT);
   });
 });
@@ -192,7 +192,7 @@ describe('GetJWKS', () => {
 
 describe('Rotate and ListKeys', () => {
   it('activates a new key at once and keeps the previous one published as retired', async () => {
-    await kw.rpc.createKeySet({ name: 'rotating', algorithm: 'ES256', kidScheme: 0 });
+    await kw.rpc.createKeySet({ keySet: 'rotating', algorithm: 'ES256', kidScheme: 0 });
     const first = await kw.rpc.sign({ keySet: 'rotating', claimsJson: '{"n":1}' });
     const before = await kw.rpc.getJwks({ keySet: 'rotating' });
 
@@ -224,7 +224,7 @@ describe('Rotate and ListKeys', () => {
   });
 
   it('records each key the rotation moved, with its reason and its actor, in the audit trail', async () => {
-    const created = await kw.rpc.createKeySet({ name: 'audited', algorithm: 'ES256', kidScheme: 0 });
+    const created = await kw.rpc.createKeySet({ keySet: 'audited', algorithm: 'ES256', kidScheme: 0 });
     const rotated = await kw.rpc.rotate({ keySet: 'audited', reason: 'suspected leak', mode: IMMEDIATE });
     const pg = await import('pg');
     const client = new pg.default.Client({ connectionString: kw.databaseUrl });
@@ -262,7 +262,7 @@ describe('Rotate and ListKeys', () => {
   });
 
   it('serializes concurrent rotations: each sees the previous one and one key stays active', async () => {
-    await kw.rpc.createKeySet({ name: 'storm', algorithm: 'ES256', kidScheme: 0 });
+    await kw.rpc.createKeySet({ keySet: 'storm', algorithm: 'ES256', kidScheme: 0 });
     const results = await Promise.all(
       Array.from({ length: 5 }, (_, i) => kw.rpc.rotate({ keySet: 'storm', reason: `r${i}`, mode: IMMEDIATE })),
     );
@@ -282,12 +282,12 @@ describe('authentication', () => {
   ])('refuses %s with UNAUTHENTICATED on every RPC', async (_label, token) => {
     const calls = [
       kw.rpc.listKeySets({}, token),
-      kw.rpc.getKeySet({ name: 'default' }, token),
+      kw.rpc.getKeySet({ keySet: 'default' }, token),
       kw.rpc.sign({ keySet: 'default', claimsJson: '{}' }, token),
       kw.rpc.getJwks({ keySet: 'default' }, token),
       kw.rpc.rotate({ keySet: 'default', reason: '', mode: IMMEDIATE }, token),
       kw.rpc.listKeys({ keySet: 'default' }, token),
-      kw.rpc.createKeySet({ name: 'intruder', algorithm: 'ES256', kidScheme: 0 }, token),
+      kw.rpc.createKeySet({ keySet: 'intruder', algorithm: 'ES256', kidScheme: 0 }, token),
     ];
     for (const call of calls) {
       expect((await grpcError(call)).code).toBe(status.UNAUTHENTICATED);

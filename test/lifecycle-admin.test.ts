@@ -43,7 +43,7 @@ const clock = new FakeClock('2030-03-01T00:00:00Z');
 const kw = useTestKeyward({ clock: clock.now, jwksMaxAgeSeconds: MAX_AGE });
 
 async function createKeySet(name: string, fields: PolicyFields = {}, algorithm = 'ES256') {
-  const created = await kw.rpc.createKeySet({ name, algorithm, kidScheme: 0, policy: policy(fields) });
+  const created = await kw.rpc.createKeySet({ keySet: name, algorithm, kidScheme: 0, policy: policy(fields) });
   return created.activeKey!;
 }
 
@@ -145,6 +145,7 @@ describe('RevokeKey', () => {
     expect((await keyOf(kw.rpc, name, first.kid)).revocationReason).toBe('leaked in a log file');
     expect(await trail(name)).toEqual([
       ['key_set.created', first.kid, ADMIN_ACTOR, ''],
+      ['key.rotation_requested', second.kid, ADMIN_ACTOR, 'routine'],
       ['key.retired', first.kid, ADMIN_ACTOR, 'routine'],
       ['key.activated', second.kid, ADMIN_ACTOR, 'routine'],
       ['key.revoked', first.kid, ADMIN_ACTOR, 'leaked in a log file'],
@@ -194,6 +195,7 @@ describe('RevokeKey', () => {
     // Each revocation is recorded with the promotion it caused, under the revocation's reason.
     expect(await trail(name)).toEqual([
       ['key_set.created', first.kid, ADMIN_ACTOR, ''],
+      ['key.rotation_requested', pending.kid, ADMIN_ACTOR, 'planned'],
       ['key.published', pending.kid, ADMIN_ACTOR, 'planned'],
       ['key.revoked', first.kid, ADMIN_ACTOR, 'compromised host'],
       ['key.activated', pending.kid, ADMIN_ACTOR, 'compromised host'],
@@ -221,7 +223,7 @@ describe('UpdateKeySetPolicy', () => {
     const name = 'policy';
     await createKeySet(name);
     // The defaults under max-age 300: pre-publish twice the max-age, everything else documented.
-    expect(policyOf((await kw.rpc.getKeySet({ name })).keySet)).toEqual({
+    expect(policyOf((await kw.rpc.getKeySet({ keySet: name })).keySet)).toEqual({
       algorithm: 'ES256',
       rotation: 30 * 86_400,
       prePublish: 600,
@@ -246,13 +248,15 @@ describe('UpdateKeySetPolicy', () => {
     };
     const updated = await kw.rpc.updateKeySetPolicy({ keySet: name, reason: 'tune', policy: policy(wanted) });
     expect(policyOf(updated.keySet)).toEqual(wanted);
-    expect(policyOf((await kw.rpc.getKeySet({ name })).keySet)).toEqual(wanted);
+    expect(policyOf((await kw.rpc.getKeySet({ keySet: name })).keySet)).toEqual(wanted);
 
-    // A partial change: only the retention moves; clearing the hold removes it.
+    // A partial change: only the retention moves; naming the hold in the mask without a value
+    // removes it.
     const partial = await kw.rpc.updateKeySetPolicy({
       keySet: name,
       reason: '',
-      policy: policy({ retention: 5_000, clearReadiness: true }),
+      policy: policy({ retention: 5_000, grace: 1 }),
+      updateMask: ['retention_period', 'activation_readiness'],
     });
     expect(policyOf(partial.keySet)).toEqual({ ...wanted, retention: 5_000, readiness: undefined });
     // No policy at all changes nothing.
@@ -332,14 +336,14 @@ describe('UpdateKeySetPolicy', () => {
   ])(
     'refuses an unsafe change (%s) with INVALID_ARGUMENT naming the field, and keeps the policy',
     async (_case, fields, message) => {
-      const before = policyOf((await kw.rpc.getKeySet({ name: 'policy' })).keySet);
+      const before = policyOf((await kw.rpc.getKeySet({ keySet: 'policy' })).keySet);
       const eventsBefore = await trail('policy');
       const error = await grpcError(
         kw.rpc.updateKeySetPolicy({ keySet: 'policy', reason: 'unsafe', policy: policy(fields) }),
       );
       expect(error.code).toBe(status.INVALID_ARGUMENT);
       expect(error.details).toMatch(message);
-      expect(policyOf((await kw.rpc.getKeySet({ name: 'policy' })).keySet)).toEqual(before);
+      expect(policyOf((await kw.rpc.getKeySet({ keySet: 'policy' })).keySet)).toEqual(before);
       expect(await trail('policy')).toEqual(eventsBefore);
     },
   );
@@ -445,7 +449,7 @@ describe('UpdateKeySetPolicy', () => {
 describe('UpdateKeySetPolicy between RSA algorithms', () => {
   it('keeps the RSA modulus length when only the algorithm changes from RS256 to PS256', async () => {
     const name = 'rsa-migrate';
-    const created = await kw.rpc.createKeySet({ name, algorithm: 'RS256', rsaModulusBits: 3072, kidScheme: 0 });
+    const created = await kw.rpc.createKeySet({ keySet: name, algorithm: 'RS256', rsaModulusBits: 3072, kidScheme: 0 });
     expect(created.keySet).toMatchObject({ algorithm: 'RS256', rsaModulusBits: 3072 });
     const updated = await kw.rpc.updateKeySetPolicy({
       keySet: name,
@@ -554,9 +558,11 @@ describe('ListEvents', () => {
     expect(oldestFirst.map((event) => event.type)).toEqual([
       'key_set.created',
       'key_set.policy_updated',
+      'key.rotation_requested',
       'key.published',
       'key.retired',
       'key.activated',
+      'key.rotation_requested',
       'key.retired',
       'key.activated',
       'key.revoked',
@@ -581,6 +587,14 @@ describe('ListEvents', () => {
     // (Subsets: the events may say more, e.g. which plan caused them.)
     expect(oldestFirst.slice(2)).toMatchObject([
       {
+        type: 'key.rotation_requested',
+        kid: second.kid,
+        actor: ADMIN_ACTOR,
+        reason: 'scheduled one',
+        before: null,
+        after: { mode: 'SCHEDULED' },
+      },
+      {
         type: 'key.published',
         kid: second.kid,
         actor: ADMIN_ACTOR,
@@ -603,6 +617,14 @@ describe('ListEvents', () => {
         reason: '',
         before: { state: 'PENDING' },
         after: { state: 'ACTIVE', at: iso(promotedAt) },
+      },
+      {
+        type: 'key.rotation_requested',
+        kid: third.kid,
+        actor: ADMIN_ACTOR,
+        reason: 'emergency',
+        before: null,
+        after: { mode: 'IMMEDIATE' },
       },
       {
         type: 'key.retired',
@@ -662,13 +684,14 @@ describe('ListEvents', () => {
         .reverse();
     expect(await byKid(first.kid)).toEqual(['key_set.created', 'key.retired', 'key.expired', 'key.destroyed']);
     expect(await byKid(second.kid, name)).toEqual([
+      'key.rotation_requested',
       'key.published',
       'key.activated',
       'key.retired',
       'key.revoked',
       'key.destroyed',
     ]);
-    expect(await byKid(third.kid)).toEqual(['key.activated']);
+    expect(await byKid(third.kid)).toEqual(['key.rotation_requested', 'key.activated']);
     expect(await byKid(first.kid, 'revocation')).toEqual([]);
   });
 
@@ -976,7 +999,7 @@ describe('GetRotationReadiness across replicas', () => {
     try {
       const name = 'replicated';
       await writer.rpc.createKeySet({
-        name,
+        keySet: name,
         algorithm: 'ES256',
         kidScheme: 0,
         policy: policy({ autoRotate: false, readiness: { minShare: 0.75, maxDelay: 600 } }),

@@ -49,7 +49,7 @@ const clock = new FakeClock('2030-01-01T00:00:00Z');
 const kw = useTestKeyward({ clock: clock.now, jwksMaxAgeSeconds: MAX_AGE });
 
 async function createKeySet(name: string, fields: Parameters<typeof policy>[0] = SHORT_POLICY): Promise<Key> {
-  const created = await kw.rpc.createKeySet({ name, algorithm: 'ES256', kidScheme: 0, policy: policy(fields) });
+  const created = await kw.rpc.createKeySet({ keySet: name, algorithm: 'ES256', kidScheme: 0, policy: policy(fields) });
   return created.activeKey!;
 }
 
@@ -88,7 +88,7 @@ describe('SCHEDULED rotation (the default mode)', () => {
     const viaRpc = JSON.parse((await kw.rpc.getJwks({ keySet: name })).jwksJson) as { keys: { kid: string }[] };
     expect(viaRpc.keys.map((key) => key.kid).sort()).toEqual([oldKid, newKid].sort());
     expect((await sign(name)).kid).toBe(oldKid);
-    expect((await kw.rpc.getKeySet({ name })).keySet!.activeKid).toBe(oldKid);
+    expect((await kw.rpc.getKeySet({ keySet: name })).keySet!.activeKid).toBe(oldKid);
 
     // A rotation storm makes one key: the second request returns the pending one.
     clock.advance(10);
@@ -125,7 +125,7 @@ describe('SCHEDULED rotation (the default mode)', () => {
     expect(promoted.get(oldKid)!.expiredAt).toBeUndefined();
     const tokenNew = await sign(name, { sub: 'after' });
     expect(tokenNew.kid).toBe(newKid);
-    expect((await kw.rpc.getKeySet({ name })).keySet!.activeKid).toBe(newKid);
+    expect((await kw.rpc.getKeySet({ keySet: name })).keySet!.activeKid).toBe(newKid);
 
     // Tokens of the old kid still verify against the JWKS as served; so do the new key's.
     const served = await servedKeySet(name);
@@ -261,7 +261,7 @@ describe('auto-rotation', () => {
   it('publishes a successor at rotation_period - pre_publish_period and activates it at rotation_period, with no call', async () => {
     const name = 'auto';
     const first = await createKeySet(name);
-    expect((await kw.rpc.getKeySet({ name })).keySet!.policy!.autoRotate).toBe(true);
+    expect((await kw.rpc.getKeySet({ keySet: name })).keySet!.policy!.autoRotate).toBe(true);
     const start = first.activatedAt!;
     const publishAt = addSeconds(start, ROTATION - PRE_PUBLISH);
 
@@ -421,7 +421,7 @@ describe('catch-up after downtime', () => {
       let publishedAt: Date;
       try {
         const created = await before.rpc.createKeySet({
-          name: 'catch-up',
+          keySet: 'catch-up',
           algorithm: 'ES256',
           kidScheme: 0,
           policy: policy(SHORT_POLICY),

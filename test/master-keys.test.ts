@@ -30,7 +30,7 @@ const sealedUnder = async () =>
 
 it('rotates the master key online: new keys under the newest, RewrapKeys moves the rest, the old key can go', async () => {
   const first = await startTestKeyward({ databaseUrl: database.url, masterKey: oldKey });
-  await first.rpc.createKeySet({ name: 'rsa', algorithm: 'RS256', kidScheme: 0 });
+  await first.rpc.createKeySet({ keySet: 'rsa', algorithm: 'RS256', kidScheme: 0 });
   await first.rpc.rotate({ keySet: 'rsa', reason: 'two keys', mode: RotationMode.ROTATION_MODE_IMMEDIATE });
   const jwksBefore = await first.rpc.getJwks({ keySet: 'rsa' });
   await first.stop();

@@ -49,7 +49,7 @@ it('accepts an admin token of any characters, and logs each configuration warnin
     const whoami = await rpc.whoAmI({});
     expect(whoami.principal).toBe('token:KEYWARD_ADMIN_TOKEN');
     const created = await rpc.createKeySet(
-      CreateKeySetRequest.fromPartial({ name: 'operator-token', algorithm: 'ES256' }),
+      CreateKeySetRequest.fromPartial({ keySet: 'operator-token', algorithm: 'ES256' }),
     );
     expect(created.keySet?.name).toBe('operator-token');
   } finally {

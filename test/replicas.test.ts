@@ -70,7 +70,6 @@ function policy(periods: Periods): KeySetPolicy {
     maxTokenTtl: duration(periods.maxTokenTtl),
     excessTtl: 0,
     autoRotate: periods.autoRotate,
-    clearActivationReadiness: false,
   };
 }
 
@@ -150,7 +149,7 @@ describe('three replicas over one database', () => {
     };
 
     // Each time is measured from the moment the changing replica answered.
-    const created = await a.rpc.createKeySet({ name, algorithm: 'ES256', kidScheme: 0 });
+    const created = await a.rpc.createKeySet({ keySet: name, algorithm: 'ES256', kidScheme: 0 });
     let since = performance.now();
     let etag = await convergence('CreateKeySet', since, a, [b, c], null);
 
@@ -174,7 +173,7 @@ describe('three replicas over one database', () => {
     const name = 'storm';
     // No auto-rotation: every key comes from the storm; the scheduler only activates them.
     await replicas[0]!.rpc.createKeySet({
-      name,
+      keySet: name,
       algorithm: 'ES256',
       kidScheme: 0,
       policy: policy({ rotation: 3_600, prePublish: 2, autoRotate: false }),
@@ -248,7 +247,7 @@ describe('three replicas over one database', () => {
     const [replica] = (await startReplicas(1)) as [Replica];
     const name = 'storm-held';
     await replica.rpc.createKeySet({
-      name,
+      keySet: name,
       algorithm: 'ES256',
       kidScheme: 0,
       policy: policy({ prePublish: 2, autoRotate: false }),
@@ -297,12 +296,12 @@ describe('three replicas over one database', () => {
       const fast = 'crash-es';
       const slow = 'crash-rsa';
       await Promise.all([
-        victim.rpc.createKeySet({ name: fast, algorithm: 'ES256', kidScheme: 0 }),
+        victim.rpc.createKeySet({ keySet: fast, algorithm: 'ES256', kidScheme: 0 }),
         // Created with RSA-2048 (quick); its next key is RSA-4096, whose generation takes seconds.
-        victim.rpc.createKeySet({ name: slow, algorithm: 'RS256', kidScheme: 0 }).then(() =>
+        victim.rpc.createKeySet({ keySet: slow, algorithm: 'RS256', kidScheme: 0 }).then(() =>
           victim.rpc.updateKeySetPolicy({
             keySet: slow,
-            policy: { rsaModulusBits: 4096, excessTtl: 0, clearActivationReadiness: false },
+            policy: { rsaModulusBits: 4096, excessTtl: 0 },
             reason: 'slow keys',
           }),
         ),
@@ -388,7 +387,7 @@ describe('three replicas over one database', () => {
     // Rotate every 3 s: the successor is published 1 s after activation and signs 2 s later; a
     // retired key expires 2 s after retiring and is destroyed 2 s after that.
     await live[0]!.rpc.createKeySet({
-      name,
+      keySet: name,
       algorithm: 'ES256',
       kidScheme: 0,
       policy: policy({ rotation: 3, prePublish: 2, grace: 2, maxTokenTtl: 1, retention: 2, autoRotate: true }),

@@ -21,7 +21,7 @@ afterAll(async () => {
 it('serves the same keys, JWKS bytes and signer after a restart', async () => {
   const masterKey = newMasterKey();
   const first = await startTestKeyward({ databaseUrl: database.url, masterKey });
-  await first.rpc.createKeySet({ name: 'durable', algorithm: 'RS256', kidScheme: 0 });
+  await first.rpc.createKeySet({ keySet: 'durable', algorithm: 'RS256', kidScheme: 0 });
   await first.rpc.rotate({ keySet: 'durable', reason: 'before restart', mode: IMMEDIATE });
   const before = await first.rpc.getJwks({ keySet: 'durable' });
   const token = await first.rpc.sign({ keySet: 'durable', claimsJson: '{"sub":"s"}' });

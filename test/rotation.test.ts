@@ -11,7 +11,7 @@ const IMMEDIATE = RotationMode.ROTATION_MODE_IMMEDIATE;
 const kw = useTestKeyward();
 
 it('keeps every earlier token verifiable across several rotations', async () => {
-  await kw.rpc.createKeySet({ name: 'chain', algorithm: 'PS256', kidScheme: 0 });
+  await kw.rpc.createKeySet({ keySet: 'chain', algorithm: 'PS256', kidScheme: 0 });
   const jwks = createRemoteJWKSet(new URL(`${kw.httpUrl}/key-sets/chain/.well-known/jwks.json`), {
     cooldownDuration: 0,
   });

@@ -25,7 +25,7 @@ beforeAll(async () => {
   ] as const) {
     await kw.rpc.createUser({ username, password: PASSWORD, role });
   }
-  await kw.rpc.createKeySet({ name: 'staffed', algorithm: 'ES256', kidScheme: 0 });
+  await kw.rpc.createKeySet({ keySet: 'staffed', algorithm: 'ES256', kidScheme: 0 });
 });
 
 describe('accounts', () => {

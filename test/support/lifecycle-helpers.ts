@@ -53,7 +53,6 @@ export interface PolicyFields {
   excessTtl?: ExcessTtl;
   autoRotate?: boolean;
   readiness?: { minShare: number; maxDelay: number };
-  clearReadiness?: boolean;
 }
 
 /** A KeySetPolicy request message: what is not given stays unset ("keep" / "default"). */
@@ -75,7 +74,6 @@ export function policy(fields: PolicyFields): KeySetPolicy {
     excessTtl: fields.excessTtl ?? ExcessTtl.EXCESS_TTL_UNSPECIFIED,
     ...(fields.autoRotate === undefined ? {} : { autoRotate: fields.autoRotate }),
     activationReadiness: readiness,
-    clearActivationReadiness: fields.clearReadiness ?? false,
   };
 }
 

@@ -29,8 +29,8 @@ const keySet = (name: string): Target => ({ keySet: name });
  * without an entry a compile error, and a test runs every RPC against every kind of principal.
  */
 export const RPC_PERMISSIONS: { readonly [M in KeyServiceMethod]: Requirement<RequestOf<M>> } = {
-  createKeySet: { scope: 'admin', target: (r) => keySet(r.name) },
-  getKeySet: { scope: 'read', target: (r) => keySet(r.name) },
+  createKeySet: { scope: 'admin', target: (r) => keySet(r.keySet) },
+  getKeySet: { scope: 'read', target: (r) => keySet(r.keySet) },
   listKeySets: 'any',
   sign: { scope: 'sign', target: (r) => keySet(r.keySet) },
   getJwks: { scope: 'read', target: (r) => keySet(r.keySet) },

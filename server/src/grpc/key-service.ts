@@ -43,7 +43,9 @@ export function keyService(deps: KeyServiceDeps, context: RpcContext): KeyServic
     getJwks: unary('getJwks', context, (request) => getJwks(manager, request)),
     rotate: unary('rotate', context, (request, principal, deadline) => rotate(manager, request, principal, deadline)),
     listKeys: unary('listKeys', context, (request) => listKeys(manager, request)),
-    revokeKey: unary('revokeKey', context, (request, principal) => revokeKey(manager, request, principal)),
+    revokeKey: unary('revokeKey', context, (request, principal, deadline) =>
+      revokeKey(manager, request, principal, deadline),
+    ),
     updateKeySetPolicy: unary('updateKeySetPolicy', context, (request, principal) =>
       updateKeySetPolicy(manager, publicUrl, request, principal),
     ),

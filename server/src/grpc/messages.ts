@@ -15,6 +15,7 @@ import { defaultIssuer, jwksUri } from '../publication/urls.js';
 import { wholeSeconds, type PolicyPatch } from '../service/policy-patch.js';
 import type { KeyRecord, KidScheme } from '../store/records.js';
 import { withoutUndefined } from '../objects.js';
+import { invalidArgument } from '../errors.js';
 
 const WIRE_STATES: Readonly<Record<KeyState, WireKeyState>> = {
   PENDING: WireKeyState.KEY_STATE_PENDING,
@@ -58,9 +59,10 @@ export function toWireKeySet(view: KeySetView, publicUrl: string): KeySet {
 
 function toWirePolicy(policy: KeySetPolicy): WirePolicy {
   const readiness = policy.activationReadiness;
+  // Only what applies is set, so that a client can send what it read straight back.
   return {
     algorithm: policy.algorithm,
-    rsaModulusBits: policy.rsaModulusBits ?? 0,
+    rsaModulusBits: policy.rsaModulusBits ?? undefined,
     rotationPeriod: duration(policy.rotationPeriodSeconds),
     prePublishPeriod: duration(policy.prePublishPeriodSeconds),
     gracePeriod: duration(policy.gracePeriodSeconds),
@@ -70,40 +72,86 @@ function toWirePolicy(policy: KeySetPolicy): WirePolicy {
     autoRotate: policy.autoRotate,
     activationReadiness:
       readiness === null ? undefined : { minShare: readiness.minShare, maxDelay: duration(readiness.maxDelaySeconds) },
-    clearActivationReadiness: false,
   };
 }
 
-/** A requested policy: unset fields keep their value. */
-export function policyPatchFromWire(policy: WirePolicy | undefined): PolicyPatch {
-  if (policy === undefined) return {};
+/** The KeySetPolicy fields an update_mask may name (AIP-161 paths, relative to KeySetPolicy). */
+const POLICY_FIELDS = {
+  algorithm: 'algorithm',
+  rsa_modulus_bits: 'rsaModulusBits',
+  rotation_period: 'rotationPeriodSeconds',
+  pre_publish_period: 'prePublishPeriodSeconds',
+  grace_period: 'gracePeriodSeconds',
+  retention_period: 'retentionPeriodSeconds',
+  max_token_ttl: 'maxTokenTtlSeconds',
+  excess_ttl: 'excessTtl',
+  auto_rotate: 'autoRotate',
+  activation_readiness: 'activationReadiness',
+} as const satisfies Record<string, keyof PolicyPatch>;
+
+type PolicyPath = keyof typeof POLICY_FIELDS;
+
+/**
+ * A requested policy as a patch. Without a mask, the fields set change (AIP-134's implied mask).
+ * With one, exactly the named fields change, and a named field left unset goes back to its
+ * default; "*" names them all.
+ */
+export function policyPatchFromWire(policy: WirePolicy | undefined, updateMask?: readonly string[]): PolicyPatch {
+  const given = policyValuesFromWire(policy);
+  if (updateMask === undefined || updateMask.length === 0) return withoutUndefined(given);
+  const paths = updateMask.includes('*') ? (Object.keys(POLICY_FIELDS) as PolicyPath[]) : updateMask.map(policyPath);
+  const patch: Record<string, unknown> = {};
+  for (const path of paths) {
+    const field = POLICY_FIELDS[path];
+    if (field === 'algorithm' && given.algorithm === undefined) {
+      throw invalidArgument(
+        'policy.algorithm',
+        'is named in update_mask but not set: a key set always has an algorithm',
+      );
+    }
+    patch[field] = given[field] ?? null;
+  }
+  return patch as PolicyPatch;
+}
+
+function policyPath(path: string, index: number): PolicyPath {
+  if (!Object.hasOwn(POLICY_FIELDS, path)) {
+    throw invalidArgument(
+      `update_mask.paths[${index}]`,
+      `"${path}" is not a KeySetPolicy field; use "*" or some of ${Object.keys(POLICY_FIELDS).join(', ')}`,
+    );
+  }
+  return path as PolicyPath;
+}
+
+/** The values a wire policy sets; undefined where it sets none. */
+function policyValuesFromWire(policy: WirePolicy | undefined): { [F in keyof Required<PolicyPatch>]: PolicyPatch[F] } {
   const seconds = (field: string, value: { seconds: string; nanos: number } | undefined) =>
     value === undefined ? undefined : wholeSeconds(`policy.${field}`, value.seconds, value.nanos);
-  const readiness = policy.activationReadiness;
-  return withoutUndefined({
-    algorithm: policy.algorithm,
-    rsaModulusBits: policy.rsaModulusBits,
-    rotationPeriodSeconds: seconds('rotation_period', policy.rotationPeriod),
-    prePublishPeriodSeconds: seconds('pre_publish_period', policy.prePublishPeriod),
-    gracePeriodSeconds: seconds('grace_period', policy.gracePeriod),
-    retentionPeriodSeconds: seconds('retention_period', policy.retentionPeriod),
-    maxTokenTtlSeconds: seconds('max_token_ttl', policy.maxTokenTtl),
+  const readiness = policy?.activationReadiness;
+  return {
+    algorithm: policy?.algorithm,
+    rsaModulusBits: policy?.rsaModulusBits,
+    rotationPeriodSeconds: seconds('rotation_period', policy?.rotationPeriod),
+    prePublishPeriodSeconds: seconds('pre_publish_period', policy?.prePublishPeriod),
+    gracePeriodSeconds: seconds('grace_period', policy?.gracePeriod),
+    retentionPeriodSeconds: seconds('retention_period', policy?.retentionPeriod),
+    maxTokenTtlSeconds: seconds('max_token_ttl', policy?.maxTokenTtl),
     excessTtl:
-      policy.excessTtl === ExcessTtl.EXCESS_TTL_CLAMP
+      policy?.excessTtl === ExcessTtl.EXCESS_TTL_CLAMP
         ? 'clamp'
-        : policy.excessTtl === ExcessTtl.EXCESS_TTL_REFUSE
+        : policy?.excessTtl === ExcessTtl.EXCESS_TTL_REFUSE
           ? 'refuse'
           : undefined,
-    autoRotate: policy.autoRotate,
-    activationReadiness: policy.clearActivationReadiness
-      ? null
-      : readiness === undefined
+    autoRotate: policy?.autoRotate,
+    activationReadiness:
+      readiness === undefined
         ? undefined
         : {
             minShare: readiness.minShare,
             maxDelaySeconds: seconds('activation_readiness.max_delay', readiness.maxDelay) ?? 0,
           },
-  });
+  };
 }
 
 export function toWireKey(key: KeyRecord): Key {

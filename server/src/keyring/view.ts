@@ -1,4 +1,5 @@
 import { createSigner, type Signer } from '../crypto/signer.js';
+import { signingKeys } from '../lifecycle/facts.js';
 import type { MasterKeyRing } from '../crypto/master-key-ring.js';
 import { buildDiscovery } from '../publication/discovery.js';
 import type { PublishedDocument } from '../publication/document.js';
@@ -23,7 +24,7 @@ export interface KeySetView {
 export function buildKeySetView(snapshot: KeySetSnapshot, master: MasterKeyRing, publicUrl: string): KeySetView {
   const keys = snapshot.keys.map((key) => ({ ...key, sealed: null }));
   // Only the signer's private key is decrypted: retired keys never sign, so they stay sealed.
-  const active = snapshot.keys.find((key) => key.use === 'sig' && key.state === 'ACTIVE');
+  const { active } = signingKeys(snapshot);
   const signer =
     active === undefined ? undefined : createSigner(active.alg, active.kid, openKey(active, active.sealed, master));
   return {

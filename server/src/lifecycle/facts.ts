@@ -51,7 +51,16 @@ export function latest(...dates: readonly (Date | null)[]): Date {
   return result;
 }
 
-export function signingKeys(facts: KeySetFacts): { active: KeyFacts | undefined; pending: KeyFacts | undefined } {
+/**
+ * Which key signs, and which is its successor: decided here and nowhere else. Generic so that a
+ * caller holding fuller records (the keyring, the service) gets its own records back.
+ */
+export function signingKeys<K extends KeyFacts>(facts: {
+  readonly keys: readonly K[];
+}): {
+  active: K | undefined;
+  pending: K | undefined;
+} {
   const sig = facts.keys.filter((key) => key.use === 'sig');
   return {
     active: sig.find((key) => key.state === 'ACTIVE'),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { MasterKeyRing } from '../crypto/master-key-ring.js';
 import { invalidArgument, KeywardError } from '../errors.js';
 import type { Keyring } from '../keyring/keyring.js';
@@ -7,17 +8,20 @@ import type { Plan } from '../lifecycle/plan.js';
 import { defaultPolicy, type PolicyContext } from '../lifecycle/policy.js';
 import { planRevocation, planRotation, type RotationMode, type RotationPlan } from '../lifecycle/rotation.js';
 import { nextDuePlan } from '../lifecycle/schedule.js';
+import { addSeconds } from '../lifecycle/facts.js';
+import { unseenKeyWarning } from '../lifecycle/unseen-key-warning.js';
 import { CallDeadline } from '../limits/call-deadline.js';
 import type { ConcurrencyLimit } from '../limits/concurrency-limit.js';
 import type { Logger } from '../logging/logger.js';
 import type { ChangeOutcome, KeyStore } from '../store/key-store.js';
-import type { KeyRecord, KeySetRecord, KeySetSnapshot, KidScheme } from '../store/records.js';
+import type { KeyEventInput, KeyRecord, KeySetRecord, KeySetSnapshot, KidScheme } from '../store/records.js';
 import type { SignatureCounter } from '../usage/signature-counter.js';
 import { MAX_CLAIMS_BYTES, prepareClaims } from './claims.js';
 import { factsOf } from './facts.js';
 import { assertEveryKeyOpens } from './master-key.js';
 import { mintKey } from './mint-key.js';
 import { validateKeySetName } from './names.js';
+import { pendingKeyOf, signingKeyOf } from './view-keys.js';
 import { needsNewKey, planToWrite } from './plan-write.js';
 import { applyPolicyPatch, type PolicyPatch } from './policy-patch.js';
 import { readinessOf, type Readiness } from './readiness.js';
@@ -50,11 +54,29 @@ export interface LifecycleResult<P extends Plan = Plan> {
   readonly view: KeySetView;
 }
 
+export interface RotationResult {
+  /** SCHEDULED: the pending successor. IMMEDIATE: the key that signs now. */
+  readonly newKey: KeyRecord;
+  /** The key that signs until the new one takes over (SCHEDULED) or that just stepped down. */
+  readonly previousKid: string | undefined;
+  /** When the new key starts (or started) signing; with a readiness hold, the earliest time. */
+  readonly activatesAt: Date | undefined;
+  /** A scheduled rotation was already under way: newKey is that pending key. */
+  readonly alreadyPending: boolean;
+  /** Set when the new key signs before every client can have fetched it. */
+  readonly warning: string | undefined;
+}
+
 export interface RevocationResult {
   readonly revoked: KeyRecord;
   /** The key that signs now, when the revoked key was the signer. */
   readonly replacement: KeyRecord | undefined;
+  /** Set when the replacement signs before every client can have fetched it. */
+  readonly warning: string | undefined;
 }
+
+/** The audit record of the request itself, written in the transaction of what it changed. */
+type RequestEvent<P extends Plan> = (plan: P, created: KeyRecord | undefined, now: Date) => KeyEventInput;
 
 export interface KeyManagerDeps {
   readonly store: KeyStore;
@@ -151,7 +173,7 @@ export class KeyManager {
 
   /** `deadline`: the caller's; key generation waiting for a slot past it is dropped. */
   async createKeySet(input: CreateKeySetInput, actor: string, deadline = CallDeadline.none()): Promise<KeySetView> {
-    const name = validateKeySetName(input.name);
+    const name = validateKeySetName(input.name, 'key_set');
     const base = defaultPolicy(input.algorithm, input.rsaModulusBits, this.deps.policyContext);
     if (input.policy?.algorithm !== undefined && input.policy.algorithm !== base.algorithm) {
       throw invalidArgument('policy.algorithm', 'must be left unset or equal `algorithm`');
@@ -175,25 +197,68 @@ export class KeyManager {
     return this.view(name);
   }
 
+  /**
+   * SCHEDULED publishes a pending successor (or returns the one under way); IMMEDIATE makes one
+   * sign now. Every call is recorded as `key.rotation_requested`, with what it came to.
+   */
   async rotate(
     name: string,
     mode: RotationMode,
     reason: string,
     actor: string,
     deadline = CallDeadline.none(),
-  ): Promise<LifecycleResult<RotationPlan>> {
+  ): Promise<RotationResult> {
     const why = validateReason(reason);
     const result = await this.#applyPlan(
       name,
       (state, now) => planRotation(factsOf(state.keySet, state.keys), mode, now),
       { actor, reason: why },
-      { deadline },
+      {
+        deadline,
+        requestEvent: (plan, created, now) => ({
+          at: now,
+          kid: plan.existingPendingKid ?? created?.kid ?? promotedKid(plan) ?? null,
+          type: 'key.rotation_requested',
+          outcome: plan.existingPendingKid === undefined ? 'applied' : 'already_pending',
+          actor,
+          reason: why,
+          before: null,
+          after: { mode },
+        }),
+      },
     );
     this.deps.logger.info({ keySet: name, mode, kid: result.created?.kid, actor }, 'rotation requested');
-    return result;
+    return mode === 'IMMEDIATE' ? this.#immediateRotation(result) : this.#scheduledRotation(result);
   }
 
-  async revoke(kid: string, reason: string, actor: string): Promise<RevocationResult> {
+  #immediateRotation({ plan, view }: LifecycleResult<RotationPlan>): RotationResult {
+    const signer = signingKeyOf(view);
+    if (signer === undefined) throw new KeywardError('INTERNAL', 'immediate rotation left no signer');
+    const steppedDown = plan?.changes.find((change) => change.kind === 'transition' && change.from === 'ACTIVE');
+    return {
+      newKey: signer,
+      previousKid: steppedDown?.kind === 'transition' ? steppedDown.kid : undefined,
+      activatesAt: signer.activatedAt ?? undefined,
+      alreadyPending: false,
+      warning: unseenKeyWarning(signer, this.deps.policyContext),
+    };
+  }
+
+  #scheduledRotation({ plan, view }: LifecycleResult<RotationPlan>): RotationResult {
+    const pending = pendingKeyOf(view);
+    if (pending === undefined) throw new KeywardError('INTERNAL', 'scheduled rotation left no pending key');
+    return {
+      newKey: pending,
+      // It signs until the pending key takes over.
+      previousKid: view.signer?.kid,
+      activatesAt: addSeconds(pending.createdAt, view.keySet.policy.prePublishPeriodSeconds),
+      alreadyPending: plan?.existingPendingKid !== undefined,
+      warning: undefined,
+    };
+  }
+
+  /** `deadline`: the caller's; revoking the signer may mint a key, dropped once the caller has gone. */
+  async revoke(kid: string, reason: string, actor: string, deadline = CallDeadline.none()): Promise<RevocationResult> {
     const why = validateReason(reason);
     if (why === null) throw invalidArgument('reason', 'is required: say why the key is revoked');
     const name = this.keySetOfKid(kid);
@@ -202,20 +267,21 @@ export class KeyManager {
       name,
       (state, now) => planRevocation(factsOf(state.keySet, state.keys), kid, now),
       { actor, reason: why },
+      { deadline },
     );
     this.deps.logger.warn({ keySet: name, kid, actor }, 'key revoked');
     const keyOf = (wanted: string | undefined) => result.view.keys.find((key) => key.kid === wanted);
     const revoked = keyOf(kid);
     if (revoked === undefined) throw new KeywardError('INTERNAL', `revoked key ${kid} vanished`);
-    const promoted = result.plan?.changes.find(
-      (change) =>
-        (change.kind === 'transition' && change.to === 'ACTIVE') ||
-        (change.kind === 'create' && change.state === 'ACTIVE'),
-    );
-    const replacement = promoted === undefined ? undefined : keyOf(result.view.signer?.kid);
-    return { revoked, replacement };
+    const replacement = result.plan !== undefined && promotes(result.plan) ? signingKeyOf(result.view) : undefined;
+    return {
+      revoked,
+      replacement,
+      warning: replacement === undefined ? undefined : unseenKeyWarning(replacement, this.deps.policyContext),
+    };
   }
 
+  /** Every call is recorded; one that asks for the policy the key set already has, as `unchanged`. */
   async updatePolicy(name: string, patch: PolicyPatch, reason: string, actor: string): Promise<KeySetView> {
     const why = validateReason(reason);
     await this.deps.store.change(name, (current) => {
@@ -229,6 +295,7 @@ export class KeyManager {
             at: this.deps.clock(),
             kid: null,
             type: 'key_set.policy_updated',
+            outcome: isDeepStrictEqual(policy, current.keySet.policy) ? 'unchanged' : 'applied',
             actor,
             reason: why,
             before: current.keySet.policy,
@@ -300,9 +367,9 @@ export class KeyManager {
     name: string,
     decide: (state: KeySetSnapshot, now: Date) => P | undefined,
     context: { actor: string; reason: string | null },
-    options: { asScheduler?: boolean; deadline?: CallDeadline } = {},
+    options: { asScheduler?: boolean; deadline?: CallDeadline; requestEvent?: RequestEvent<P> } = {},
   ): Promise<LifecycleResult<P>> {
-    const { deadline = CallDeadline.none(), ...changeOptions } = options;
+    const { deadline = CallDeadline.none(), requestEvent, ...changeOptions } = options;
     let minted: KeyRecord | undefined;
     let mustMint = false;
     for (let attempt = 0; attempt < MAX_PLAN_ATTEMPTS; attempt += 1) {
@@ -323,14 +390,15 @@ export class KeyManager {
           const now = this.deps.clock();
           const plan = decide(locked, now);
           decided = { plan, created: undefined };
-          if (plan === undefined || plan.changes.length === 0) return undefined;
+          if (plan === undefined || (plan.changes.length === 0 && requestEvent === undefined)) return undefined;
           if (needsNewKey(plan) && minted === undefined) {
             mustMint = true;
             return undefined;
           }
           const { write, created } = planToWrite(plan, { ...context, now, minted });
           decided = { plan, created };
-          return write;
+          if (requestEvent === undefined) return write;
+          return { ...write, events: [requestEvent(plan, created, now), ...write.events] };
         },
         changeOptions,
       );
@@ -350,6 +418,17 @@ export class KeyManager {
   #viewOf(snapshot: KeySetSnapshot): KeySetView {
     return buildKeySetView(snapshot, this.deps.masterKeys, this.deps.publicUrl);
   }
+}
+
+/** Whether a plan makes a key the signer: a pending one promoted, or a new one created active. */
+function promotes(plan: Plan): boolean {
+  return plan.changes.some((change) => (change.kind === 'transition' ? change.to : change.state) === 'ACTIVE');
+}
+
+/** The existing key a plan makes the signer, if any (a new key's kid is known once minted). */
+function promotedKid(plan: Plan): string | undefined {
+  const promotion = plan.changes.find((change) => change.kind === 'transition' && change.to === 'ACTIVE');
+  return promotion?.kind === 'transition' ? promotion.kid : undefined;
 }
 
 function describe(error: unknown): string {

@@ -1,5 +1,6 @@
 import { KeywardError } from '../errors.js';
 import type { Plan } from '../lifecycle/plan.js';
+import { assertTransition } from '../lifecycle/transitions.js';
 import type { KeySetWrite, StateChange } from '../store/key-store.js';
 import type { KeyEventInput, KeyRecord } from '../store/records.js';
 
@@ -33,6 +34,8 @@ export function planToWrite(plan: Plan, context: WriteContext): PlannedWrite {
   let created: KeyRecord | undefined;
   for (const change of plan.changes) {
     if (change.kind === 'transition') {
+      // The one gate between the rules and the store: no state is written that the table forbids.
+      assertTransition(change.kid, change.from, change.to);
       changes.push({ kid: change.kid, from: change.from, to: change.to, at: change.at, reason: context.reason });
       events.push(
         event(

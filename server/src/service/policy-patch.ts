@@ -3,47 +3,51 @@ import { invalidArgument } from '../errors.js';
 import {
   MAX_PERIOD_SECONDS,
   assertValidPolicy,
+  defaultPolicy,
   type ActivationReadiness,
   type KeySetPolicy,
   type PolicyContext,
 } from '../lifecycle/policy.js';
 
-/** A policy change as requested: what is absent keeps its current value. */
+/**
+ * A policy change as requested, field by field: absent (undefined) keeps the current value, null
+ * puts the field back to its default (for activationReadiness: no hold), a value sets it.
+ */
 export interface PolicyPatch {
   readonly algorithm?: string;
-  readonly rsaModulusBits?: number;
-  readonly rotationPeriodSeconds?: number;
-  readonly prePublishPeriodSeconds?: number;
-  readonly gracePeriodSeconds?: number;
-  readonly retentionPeriodSeconds?: number;
-  readonly maxTokenTtlSeconds?: number;
-  readonly excessTtl?: KeySetPolicy['excessTtl'];
-  readonly autoRotate?: boolean;
-  /** null removes the activation hold. */
+  readonly rsaModulusBits?: number | null;
+  readonly rotationPeriodSeconds?: number | null;
+  readonly prePublishPeriodSeconds?: number | null;
+  readonly gracePeriodSeconds?: number | null;
+  readonly retentionPeriodSeconds?: number | null;
+  readonly maxTokenTtlSeconds?: number | null;
+  readonly excessTtl?: KeySetPolicy['excessTtl'] | null;
+  readonly autoRotate?: boolean | null;
   readonly activationReadiness?: ActivationReadiness | null;
 }
 
 /** The policy after `patch`, refused with every problem named when the result is unsafe. */
 export function applyPolicyPatch(base: KeySetPolicy, patch: PolicyPatch, context: PolicyContext): KeySetPolicy {
   const algorithm = patch.algorithm ?? base.algorithm;
-  // An RSA key set moving to another RSA algorithm keeps its modulus length; any other change of
-  // key type starts from that type's default.
-  const keepsSize = isAlgorithm(algorithm) && isRsa(algorithm) && base.rsaModulusBits !== null;
-  const params = resolveKeyParams(
-    algorithm,
-    patch.rsaModulusBits ?? (keepsSize ? (base.rsaModulusBits ?? undefined) : undefined),
-  );
+  // An RSA key set moving to another RSA algorithm keeps its modulus length (unless put back to
+  // the default); any other change of key type starts from that type's default.
+  const keepsSize = patch.rsaModulusBits !== null && isAlgorithm(algorithm) && isRsa(algorithm);
+  const bits = patch.rsaModulusBits ?? (keepsSize ? (base.rsaModulusBits ?? undefined) : undefined);
+  const params = resolveKeyParams(algorithm, bits);
+  const defaults = defaultPolicy(params.alg, params.rsaModulusBits, context);
+  const pick = <K extends keyof KeySetPolicy>(field: K, requested: KeySetPolicy[K] | null | undefined) =>
+    requested === undefined ? base[field] : requested === null ? defaults[field] : requested;
   const policy: KeySetPolicy = {
     algorithm: params.alg,
     rsaModulusBits: params.rsaModulusBits ?? null,
-    rotationPeriodSeconds: patch.rotationPeriodSeconds ?? base.rotationPeriodSeconds,
-    prePublishPeriodSeconds: patch.prePublishPeriodSeconds ?? base.prePublishPeriodSeconds,
-    gracePeriodSeconds: patch.gracePeriodSeconds ?? base.gracePeriodSeconds,
-    retentionPeriodSeconds: patch.retentionPeriodSeconds ?? base.retentionPeriodSeconds,
-    maxTokenTtlSeconds: patch.maxTokenTtlSeconds ?? base.maxTokenTtlSeconds,
-    excessTtl: patch.excessTtl ?? base.excessTtl,
-    autoRotate: patch.autoRotate ?? base.autoRotate,
-    activationReadiness: patch.activationReadiness === undefined ? base.activationReadiness : patch.activationReadiness,
+    rotationPeriodSeconds: pick('rotationPeriodSeconds', patch.rotationPeriodSeconds),
+    prePublishPeriodSeconds: pick('prePublishPeriodSeconds', patch.prePublishPeriodSeconds),
+    gracePeriodSeconds: pick('gracePeriodSeconds', patch.gracePeriodSeconds),
+    retentionPeriodSeconds: pick('retentionPeriodSeconds', patch.retentionPeriodSeconds),
+    maxTokenTtlSeconds: pick('maxTokenTtlSeconds', patch.maxTokenTtlSeconds),
+    excessTtl: pick('excessTtl', patch.excessTtl),
+    autoRotate: pick('autoRotate', patch.autoRotate),
+    activationReadiness: pick('activationReadiness', patch.activationReadiness),
   };
   assertValidPolicy(policy, context);
   return policy;

@@ -1,7 +1,7 @@
 import type { KeySetView } from '../keyring/view.js';
 import { addSeconds } from '../lifecycle/facts.js';
 import type { KeyStore } from '../store/key-store.js';
-import { pendingKeyOf } from './pending-key.js';
+import { pendingKeyOf } from './view-keys.js';
 
 /** Clients are counted when they fetched the JWKS within this window. */
 export const READINESS_WINDOW_SECONDS = 24 * 3_600;

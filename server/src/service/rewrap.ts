@@ -44,6 +44,18 @@ export async function rewrapKeys(
   const remaining = (await store.listKeySets())
     .flatMap((snapshot) => snapshot.keys)
     .filter((key) => key.sealed !== null && key.sealed.masterKeyId !== target).length;
+  // The run itself is recorded too, so that "who re-wrapped, and what was left" has an answer
+  // even when there was nothing to do.
+  await store.recordEvent({
+    at: clock(),
+    kid: null,
+    type: 'master_keys.rewrapped',
+    outcome: rewrapped === 0 ? 'unchanged' : 'applied',
+    actor,
+    reason: null,
+    before: null,
+    after: { rewrapped, remaining, masterKeyId: target },
+  });
   logger.info({ rewrapped, remaining, masterKeyId: target, actor }, 'data keys re-wrapped');
   return { rewrapped, remaining, masterKeyId: target };
 }

@@ -11,6 +11,7 @@ import { invalidArgument, KeywardError } from '../errors.js';
 import { addSeconds } from '../lifecycle/facts.js';
 import type { KeyStore } from '../store/key-store.js';
 import type { KeyEventInput, UserRecord } from '../store/records.js';
+import type { EventOutcome, EventType } from '../model/event-types.js';
 import type { KeyManager } from './key-manager.js';
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -156,8 +157,17 @@ export class Staff {
     return user;
   }
 
-  #event(type: string, actor: string, reason: string | null, after: unknown): KeyEventInput {
-    return { at: this.deps.clock(), kid: null, type, actor, reason, before: null, after };
+  #event(type: EventType, actor: string, reason: string | null, after: unknown, outcome?: EventOutcome): KeyEventInput {
+    return {
+      at: this.deps.clock(),
+      kid: null,
+      type,
+      actor,
+      reason,
+      before: null,
+      after,
+      ...(outcome === undefined ? {} : { outcome }),
+    };
   }
 }
 

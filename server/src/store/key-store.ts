@@ -117,10 +117,16 @@ export interface KeyStore {
   ensureApiToken(token: ApiTokenRecord): Promise<boolean>;
   /** Inserts a token with its audit event, and tells every replica. */
   createApiToken(token: ApiTokenRecord, event: KeyEventInput): Promise<void>;
-  /** Marks a token revoked (once) with its audit event; undefined when there is no such token. */
+  /**
+   * Marks a token revoked (once) with its audit event; a token revoked before keeps its time and
+   * the event records `already_revoked`. Undefined when there is no such token.
+   */
   revokeApiToken(id: string, event: KeyEventInput): Promise<ApiTokenRecord | undefined>;
   /** Last-used times, recorded in batches like signature counts. */
   recordTokenUse(uses: readonly { tokenId: string; at: Date }[]): Promise<void>;
+
+  /** An audit event about the service itself (no key set), on its own. */
+  recordEvent(event: KeyEventInput): Promise<void>;
 
   /**
    * Replaces one key's sealed material, in its own transaction with its audit event, unless the
@@ -138,7 +144,10 @@ export interface KeyStore {
   createUser(user: UserRecord, event: KeyEventInput): Promise<void>;
   listUsers(): Promise<UserRecord[]>;
   findUser(username: string): Promise<UserRecord | undefined>;
-  /** Changes a user and ends all of its sessions; undefined when there is no such user. */
+  /**
+   * Changes a user and ends all of its sessions; undefined when there is no such user. Disabling a
+   * disabled user changes nothing, and its event records `already_disabled`.
+   */
   updateUser(
     username: string,
     change: { readonly role?: Role; readonly disabledAt?: Date },

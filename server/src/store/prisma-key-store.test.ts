@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { queryDatabase } from '../../../test/support/sql.js';
 import { defaultPolicy } from '../lifecycle/policy.js';
-import { FRESH_KEY_LIFECYCLE, type KeyRecord, type KeySetRecord } from './records.js';
+import { FRESH_KEY_LIFECYCLE, type KeyEventInput, type KeyRecord, type KeySetRecord } from './records.js';
 import { PrismaKeyStore, SCHEDULER_LOCK } from './prisma-key-store.js';
 
 let database: TestDatabase;
@@ -43,7 +43,15 @@ function key(owner: KeySetRecord, kid: string, state: KeyRecord['state']): KeyRe
   };
 }
 
-const noEvent = { at: T0, kid: null, type: 'test', actor: 'test', reason: null, before: null, after: null };
+const noEvent: KeyEventInput = {
+  at: T0,
+  kid: null,
+  type: 'key_set.created',
+  actor: 'test',
+  reason: null,
+  before: null,
+  after: null,
+};
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -189,15 +197,19 @@ describe('change', () => {
 describe('listEvents', () => {
   it('pages newest first and filters by key set and kid', async () => {
     const owner = keySet('paged');
-    await store.createKeySet(owner, key(owner, 'paged-1', 'ACTIVE'), { ...noEvent, kid: 'paged-1', type: 'first' });
-    for (const type of ['second', 'third', 'fourth']) {
+    await store.createKeySet(owner, key(owner, 'paged-1', 'ACTIVE'), {
+      ...noEvent,
+      kid: 'paged-1',
+      type: 'key_set.created',
+    });
+    for (const type of ['key.published', 'key.activated', 'key.retired'] as const) {
       await store.change('paged', () => ({ changes: [], newKeys: [], events: [{ ...noEvent, kid: 'paged-2', type }] }));
     }
     const first = await store.listEvents({ keySet: 'paged', limit: 2 });
-    expect(first.map((e) => e.type)).toEqual(['fourth', 'third']);
+    expect(first.map((e) => e.type)).toEqual(['key.retired', 'key.activated']);
     const rest = await store.listEvents({ keySet: 'paged', limit: 10, beforeId: first[1]!.id });
-    expect(rest.map((e) => e.type)).toEqual(['second', 'first']);
-    expect((await store.listEvents({ kid: 'paged-1', limit: 10 })).map((e) => e.type)).toEqual(['first']);
+    expect(rest.map((e) => e.type)).toEqual(['key.published', 'key_set.created']);
+    expect((await store.listEvents({ kid: 'paged-1', limit: 10 })).map((e) => e.type)).toEqual(['key_set.created']);
   });
 });
 
@@ -209,7 +221,7 @@ describe('recordLoginFailure', () => {
       lastFailureAt: now,
       lockedUntil: null,
     }),
-    event: () => ({ ...noEvent, type: 'user.login_failed' }),
+    event: (): KeyEventInput => ({ ...noEvent, type: 'user.login_failed' }),
     forgetBefore,
   });
 

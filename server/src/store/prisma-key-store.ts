@@ -227,12 +227,15 @@ export class PrismaKeyStore implements KeyStore {
     return this.#run(() =>
       this.#prisma.$transaction(async (tx) => {
         const updated = await tx.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: event.at } });
+        const row = await tx.apiToken.findUnique({ where: { id } });
+        if (row === null) return undefined;
         if (updated.count === 1) {
           await tx.keyEvent.create({ data: eventRowData(null, event) });
           await notifyTokens(tx);
+        } else {
+          await tx.keyEvent.create({ data: eventRowData(null, { ...event, outcome: 'already_revoked' }) });
         }
-        const row = await tx.apiToken.findUnique({ where: { id } });
-        return row === null ? undefined : toApiTokenRecord(row);
+        return toApiTokenRecord(row);
       }),
     );
   }
@@ -245,6 +248,10 @@ export class PrismaKeyStore implements KeyStore {
         FROM unnest(${uses.map((u) => u.tokenId)}::uuid[], ${uses.map((u) => u.at)}::timestamptz[]) AS v(id, at)
         WHERE api_tokens.id = v.id`,
     );
+  }
+
+  async recordEvent(event: KeyEventInput): Promise<void> {
+    await this.#run(() => this.#prisma.keyEvent.create({ data: eventRowData(null, event) }));
   }
 
   async replaceSealedKey(
@@ -301,9 +308,15 @@ export class PrismaKeyStore implements KeyStore {
   ): Promise<UserRecord | undefined> {
     return this.#run(() =>
       this.#prisma.$transaction(async (tx) => {
-        const updated = await tx.user.updateMany({ where: { username }, data: change });
-        if (updated.count !== 1) return undefined;
-        const row = await tx.user.findUniqueOrThrow({ where: { username } });
+        // Disabling keeps the first time it was done; doing it again changes nothing.
+        const where = change.disabledAt === undefined ? { username } : { username, disabledAt: null };
+        const updated = await tx.user.updateMany({ where, data: change });
+        const row = await tx.user.findUnique({ where: { username } });
+        if (row === null) return undefined;
+        if (updated.count !== 1) {
+          await tx.keyEvent.create({ data: eventRowData(null, { ...event, outcome: 'already_disabled' }) });
+          return toUserRecord(row);
+        }
         await tx.session.updateMany({ where: { userId: row.id, revokedAt: null }, data: { revokedAt: event.at } });
         await tx.keyEvent.create({ data: eventRowData(null, event) });
         await notifyTokens(tx);
@@ -464,6 +477,7 @@ function eventRowData(keySetId: string | null, event: KeyEventInput) {
     type: event.type,
     actor: event.actor,
     reason: event.reason,
+    outcome: event.outcome ?? 'applied',
     before: jsonOrUndefined(event.before),
     after: jsonOrUndefined(event.after),
   };

@@ -6,6 +6,7 @@ import type { PublicJwk } from '../crypto/jwk.js';
 import type { SealedKey } from '../crypto/envelope.js';
 import { UNTOUCHED_KEY, type KeyFacts } from '../lifecycle/facts.js';
 import type { KeySetPolicy } from '../lifecycle/policy.js';
+import type { EventOutcome, EventType } from '../model/event-types.js';
 
 export type KidScheme = 'jwk-thumbprint' | 'random';
 
@@ -43,7 +44,9 @@ export interface KeyEventInput {
   /** When it was recorded, by the service's clock (the one its decisions use). */
   readonly at: Date;
   readonly kid: string | null;
-  readonly type: string;
+  readonly type: EventType;
+  /** What the request came to; 'applied' when not given. */
+  readonly outcome?: EventOutcome;
   readonly actor: string;
   readonly reason: string | null;
   readonly before: unknown;
@@ -52,6 +55,7 @@ export interface KeyEventInput {
 
 export interface KeyEventRecord extends KeyEventInput {
   readonly id: bigint;
+  readonly outcome: EventOutcome;
   /** Null for events about the service itself (API tokens). */
   readonly keySet: string | null;
 }

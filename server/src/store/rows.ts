@@ -4,6 +4,7 @@ import type { PublicJwk } from '../crypto/jwk.js';
 import type { KeySetPolicy } from '../lifecycle/policy.js';
 import type { KeyState, KeyUse } from '../lifecycle/states.js';
 import type { Prisma } from './generated/client.js';
+import type { EventOutcome, EventType } from '../model/event-types.js';
 import type { Grant } from '../auth/scopes.js';
 import type { ApiTokenRecord, KeyEventRecord, KeyRecord, KeySetRecord, KeySetSnapshot, KidScheme } from './records.js';
 
@@ -75,7 +76,8 @@ export function toEventRecord(row: EventRow): KeyEventRecord {
     id: row.id,
     keySet: row.keySet?.name ?? null,
     kid: row.kid,
-    type: row.type,
+    type: row.type as EventType,
+    outcome: row.outcome as EventOutcome,
     actor: row.actor,
     reason: row.reason,
     before: row.before,

@@ -43,7 +43,7 @@ const get: Command = {
   options: {},
   summary: "a key set: its keys' algorithm, active kid, jwks_uri and policy",
   prepare: (input) => async (context) => {
-    const response = await context.rpc.getKeySet({ name: input.arg('name') });
+    const response = await context.rpc.getKeySet({ keySet: input.arg('name') });
     if (context.json) return printJson(context, GetKeySetResponse.toJSON(response));
     context.out.stdout(formatFields(keySetFields(present(response.keySet, 'key set'))));
   },
@@ -91,7 +91,7 @@ const create: Command = {
       throw input.usageError(`--kid-scheme must be thumbprint or random, got ${quoteArg(schemeText ?? '')}`);
     const issuer = input.string('issuer');
     const request = CreateKeySetRequest.fromPartial({
-      name: input.arg('name'),
+      keySet: input.arg('name'),
       algorithm: input.string('algorithm') ?? '',
       kidScheme,
       ...(issuer === undefined ? {} : { issuer }),

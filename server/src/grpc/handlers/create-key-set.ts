@@ -13,7 +13,7 @@ export async function createKeySet(
 ): Promise<CreateKeySetResponse> {
   const view = await manager.createKeySet(
     {
-      name: request.name,
+      name: request.keySet,
       algorithm: request.algorithm,
       issuer: request.issuer,
       rsaModulusBits: request.rsaModulusBits,

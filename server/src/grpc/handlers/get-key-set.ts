@@ -4,5 +4,5 @@ import { validateKeySetName } from '../../service/names.js';
 import { toWireKeySet } from '../messages.js';
 
 export function getKeySet(manager: KeyManager, publicUrl: string, request: GetKeySetRequest): GetKeySetResponse {
-  return { keySet: toWireKeySet(manager.view(validateKeySetName(request.name)), publicUrl) };
+  return { keySet: toWireKeySet(manager.view(validateKeySetName(request.keySet, 'key_set')), publicUrl) };
 }

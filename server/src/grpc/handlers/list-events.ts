@@ -35,6 +35,7 @@ function toWireEvent(event: KeyEventRecord): Event {
     keySet: event.keySet ?? '',
     kid: event.kid ?? '',
     type: event.type,
+    outcome: event.outcome,
     actor: event.actor,
     reason: event.reason ?? '',
     beforeJson: event.before === null || event.before === undefined ? '' : JSON.stringify(event.before),

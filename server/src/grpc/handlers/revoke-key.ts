@@ -1,20 +1,21 @@
 import type { RevokeKeyRequest, RevokeKeyResponse } from '@keyward/proto/keyward/v1';
 import { actorName, type Principal } from '../../auth/principal.js';
-import { validateKid } from '../../service/request-values.js';
+import type { CallDeadline } from '../../limits/call-deadline.js';
 import type { KeyManager } from '../../service/key-manager.js';
+import { validateKid } from '../../service/request-values.js';
 import { toWireKey } from '../messages.js';
-import { unseenKeyWarning } from '../unseen-key-warning.js';
 
 export async function revokeKey(
   manager: KeyManager,
   request: RevokeKeyRequest,
   principal: Principal,
+  deadline: CallDeadline,
 ): Promise<RevokeKeyResponse> {
   validateKid(request.kid);
-  const { revoked, replacement } = await manager.revoke(request.kid, request.reason, actorName(principal));
+  const result = await manager.revoke(request.kid, request.reason, actorName(principal), deadline);
   return {
-    revokedKey: toWireKey(revoked),
-    replacementKey: replacement === undefined ? undefined : toWireKey(replacement),
-    warning: replacement === undefined ? '' : unseenKeyWarning(replacement, manager.policyContext),
+    revokedKey: toWireKey(result.revoked),
+    replacementKey: result.replacement === undefined ? undefined : toWireKey(result.replacement),
+    warning: result.warning ?? '',
   };
 }

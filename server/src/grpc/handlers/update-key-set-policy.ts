@@ -14,7 +14,7 @@ export async function updateKeySetPolicy(
   manager.view(keySet); // NOT_FOUND before anything else
   const view = await manager.updatePolicy(
     keySet,
-    policyPatchFromWire(request.policy),
+    policyPatchFromWire(request.policy, request.updateMask),
     request.reason,
     actorName(principal),
   );
