@@ -1,6 +1,14 @@
 // Configuration comes from environment variables only, validated once at start. Every problem is
 // reported at once, each naming its variable, so an operator fixes them in one pass.
-import { resolve } from 'node:path';
+//
+// The variables are declared as zod schemas (CONFIG_VARIABLES below; the TLS ones in
+// transport/tls-config.ts) rather than checked by hand: each one's type, default, range and
+// message sit on one line, and zod collects every issue with the variable as its path instead of
+// stopping at the first. Rules between variables are `superRefine`s on the object: here, one
+// master-key source and a master key with DATABASE_URL; in tls-config.ts, certificate and key
+// together and a client CA only with both. Secrets' messages never quote the value.
+import { z } from 'zod';
+import { EVEN_AFTER_ISSUES, envSchema, filePath, problemsOf, wholeNumber, type Env } from '../env-schema.js';
 import { readTlsConfig, type TlsConfig } from '../transport/tls-config.js';
 
 export interface Config {
@@ -53,131 +61,139 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+const DEFAULT_HOST = '127.0.0.1';
+const port = wholeNumber('a port number', 0, 65_535);
+const seconds = (min: number, max: number) => wholeNumber('whole seconds', min, max);
+const count = (min: number, max: number) => wholeNumber('a whole number', min, max);
+
+/** A comma-separated list (the plural variables), blank items dropped. */
+const commaList = <Item extends z.ZodType<string, string>>(item: Item) =>
+  z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== ''),
+    )
+    .pipe(z.array(item));
+
+// A secret: the message says what is wrong, never what was given. In a list, it says which key.
+const masterKey = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9+/]{43}=?$/, {
+    error: ({ path }) =>
+      `must be 32 bytes, base64-encoded${typeof path?.[1] === 'number' ? ` (key ${path[1] + 1})` : ''} ` +
+      '(e.g. `openssl rand -base64 32`)',
+  });
+
+const httpUrlError: z.core.$ZodErrorMap = ({ input }) =>
+  `must be an http(s) URL without query or fragment, got "${String(input)}"`;
+
+/** One variable for one key, its plural for a rotation in progress (oldest first). */
+const MASTER_KEY_VARIABLES = [
+  'KEYWARD_MASTER_KEY',
+  'KEYWARD_MASTER_KEYS',
+  'KEYWARD_MASTER_KEY_FILE',
+  'KEYWARD_MASTER_KEY_FILES',
+] as const;
+
+const CONFIG_VARIABLES = envSchema({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, {
+      // It may hold a password: not quoted.
+      error: 'must be a postgresql:// URL (unset it to use the embedded PostgreSQL)',
+    })
+    .optional(),
+  KEYWARD_DATA_DIR: filePath.prefault('.keyward'),
+  KEYWARD_HOST: z.string().default(DEFAULT_HOST),
+  KEYWARD_GRPC_PORT: port.default(50051),
+  KEYWARD_HTTP_PORT: port.default(8080),
+  KEYWARD_PUBLIC_URL: z
+    .string()
+    .regex(/^[^?#]*$/, { error: httpUrlError })
+    .pipe(z.url({ protocol: z.regexes.httpProtocol, error: httpUrlError }))
+    .transform((url) => url.replace(/\/+$/, ''))
+    .default('http://localhost:8080'),
+  KEYWARD_MASTER_KEY: masterKey.transform((key) => [key]).optional(),
+  KEYWARD_MASTER_KEYS: commaList(masterKey).optional(),
+  KEYWARD_MASTER_KEY_FILE: filePath.transform((path) => [path]).optional(),
+  KEYWARD_MASTER_KEY_FILES: commaList(filePath).optional(),
+  // Never quoted: it is a secret.
+  KEYWARD_ADMIN_TOKEN: z
+    .string()
+    .regex(/^\S{32,}$/, { error: 'must be at least 32 characters with no white space' })
+    .optional(),
+  KEYWARD_JWKS_MAX_AGE: seconds(0, 86_400).default(300),
+  KEYWARD_SCHEDULER_INTERVAL: seconds(1, 3_600).default(5),
+  KEYWARD_RELOAD_INTERVAL: seconds(1, 86_400).default(30),
+  KEYWARD_USAGE_FLUSH_INTERVAL: seconds(1, 3_600).default(10),
+  KEYWARD_RATE_LIMIT: count(0, 1_000_000).default(1_000),
+  KEYWARD_RATE_BURST: count(1, 1_000_000).default(2_000),
+  KEYWARD_MAX_CONCURRENT_KEYGEN: count(1, 64).default(2),
+  // At most the internal key set's max_token_ttl (1 hour).
+  KEYWARD_SESSION_TTL: seconds(60, 3_600).default(900),
+  KEYWARD_LOG_LEVEL: z
+    .enum(LOG_LEVELS, {
+      error: ({ input }) => `must be one of ${LOG_LEVELS.join(', ')}, got "${String(input)}"`,
+    })
+    .default('info'),
+})
+  .superRefine((vars, ctx) => {
+    // Values may be unparsed here (see EVEN_AFTER_ISSUES): only presence counts.
+    const given = MASTER_KEY_VARIABLES.filter((name) => vars[name] !== undefined && vars[name].length > 0);
+    if (given.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `set one of ${MASTER_KEY_VARIABLES.join(', ')}, not ${given.join(' and ')}`,
+      });
+    } else if (given.length === 0 && vars.DATABASE_URL !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'KEYWARD_MASTER_KEY or KEYWARD_MASTER_KEY_FILE is required with DATABASE_URL ' +
+          '(only the embedded database generates one for you)',
+      });
+    }
+  }, EVEN_AFTER_ISSUES)
+  .transform((vars) => {
+    const keys = vars.KEYWARD_MASTER_KEY ?? vars.KEYWARD_MASTER_KEYS ?? [];
+    const files = vars.KEYWARD_MASTER_KEY_FILE ?? vars.KEYWARD_MASTER_KEY_FILES ?? [];
+    const masterKeys: MasterKeySource =
+      keys.length > 0
+        ? { kind: 'values', base64: keys }
+        : files.length > 0
+          ? { kind: 'files', paths: files }
+          : { kind: 'none' };
+    return {
+      databaseUrl: vars.DATABASE_URL,
+      dataDir: vars.KEYWARD_DATA_DIR,
+      host: vars.KEYWARD_HOST,
+      grpcPort: vars.KEYWARD_GRPC_PORT,
+      httpPort: vars.KEYWARD_HTTP_PORT,
+      publicUrl: vars.KEYWARD_PUBLIC_URL,
+      masterKeys,
+      adminToken: vars.KEYWARD_ADMIN_TOKEN,
+      jwksMaxAgeSeconds: vars.KEYWARD_JWKS_MAX_AGE,
+      schedulerIntervalSeconds: vars.KEYWARD_SCHEDULER_INTERVAL,
+      reloadIntervalSeconds: vars.KEYWARD_RELOAD_INTERVAL,
+      usageFlushIntervalSeconds: vars.KEYWARD_USAGE_FLUSH_INTERVAL,
+      rateLimitPerSecond: vars.KEYWARD_RATE_LIMIT,
+      rateLimitBurst: vars.KEYWARD_RATE_BURST,
+      maxConcurrentKeyGenerations: vars.KEYWARD_MAX_CONCURRENT_KEYGEN,
+      sessionTtlSeconds: vars.KEYWARD_SESSION_TTL,
+      logLevel: vars.KEYWARD_LOG_LEVEL,
+    } satisfies Omit<Config, 'tls' | 'warnings'>;
+  });
 
 export function loadConfig(env: Env = process.env): Config {
-  const problems: string[] = [];
-  const read = (name: string): string | undefined => {
-    const value = env[name];
-    return value === undefined || value === '' ? undefined : value;
-  };
-
-  const wholeNumber =
-    (unit: string) =>
-    (name: string, fallback: number, min: number, max: number): number => {
-      const raw = read(name);
-      if (raw === undefined) return fallback;
-      const value = Number(raw);
-      if (!/^\d+$/.test(raw) || value < min || value > max) {
-        problems.push(`${name} must be ${unit} from ${min} to ${max}, got "${raw}"`);
-        return fallback;
-      }
-      return value;
-    };
-  const seconds = wholeNumber('whole seconds');
-  const count = wholeNumber('a whole number');
-  const port = (name: string, fallback: number) => wholeNumber('a port number')(name, fallback, 0, 65_535);
-
-  const databaseUrl = read('DATABASE_URL');
-  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    problems.push('DATABASE_URL must be a postgresql:// URL (unset it to use the embedded PostgreSQL)');
-  }
-
-  const publicUrl = (read('KEYWARD_PUBLIC_URL') ?? 'http://localhost:8080').replace(/\/+$/, '');
-  if (!isHttpUrl(publicUrl)) {
-    problems.push(`KEYWARD_PUBLIC_URL must be an http(s) URL without query or fragment, got "${publicUrl}"`);
-  }
-
-  // One variable for one key, its plural for a rotation in progress (comma-separated, oldest first).
-  const list = (name: string) =>
-    read(name)
-      ?.split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== '');
-  const keySources = [
-    ['KEYWARD_MASTER_KEY', read('KEYWARD_MASTER_KEY') === undefined ? undefined : [read('KEYWARD_MASTER_KEY')!]],
-    ['KEYWARD_MASTER_KEYS', list('KEYWARD_MASTER_KEYS')],
-    [
-      'KEYWARD_MASTER_KEY_FILE',
-      read('KEYWARD_MASTER_KEY_FILE') === undefined ? undefined : [read('KEYWARD_MASTER_KEY_FILE')!],
-    ],
-    ['KEYWARD_MASTER_KEY_FILES', list('KEYWARD_MASTER_KEY_FILES')],
-  ] as const;
-  const given = keySources.filter(([, values]) => values !== undefined && values.length > 0);
-  let masterKeys: MasterKeySource = { kind: 'none' };
-  if (given.length > 1) {
-    problems.push(
-      `set one of ${keySources.map(([name]) => name).join(', ')}, not ${given.map(([name]) => name).join(' and ')}`,
-    );
-  } else if (given.length === 1) {
-    const [name, values] = given[0]!;
-    if (name.includes('FILE')) {
-      masterKeys = { kind: 'files', paths: values!.map((path) => resolve(path)) };
-    } else {
-      // The values themselves are never echoed back: they are secrets.
-      values!.forEach((value, index) => {
-        if (!isBase64Of32Bytes(value)) {
-          const which = values!.length > 1 ? ` (key ${index + 1})` : '';
-          problems.push(`${name} must be 32 bytes, base64-encoded${which} (e.g. \`openssl rand -base64 32\`)`);
-        }
-      });
-      masterKeys = { kind: 'values', base64: values! };
-    }
-  } else if (databaseUrl !== undefined) {
-    problems.push(
-      'KEYWARD_MASTER_KEY or KEYWARD_MASTER_KEY_FILE is required with DATABASE_URL ' +
-        '(only the embedded database generates one for you)',
-    );
-  }
-
-  const adminToken = read('KEYWARD_ADMIN_TOKEN');
-  if (adminToken !== undefined && (adminToken.length < 32 || /\s/.test(adminToken))) {
-    problems.push('KEYWARD_ADMIN_TOKEN must be at least 32 characters with no white space');
-  }
-
-  const logLevel = (read('KEYWARD_LOG_LEVEL') ?? 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) {
-    problems.push(`KEYWARD_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
-  }
-
-  const host = read('KEYWARD_HOST') ?? '127.0.0.1';
-  const tls = readTlsConfig(env, host);
-  problems.push(...tls.problems);
-  const config: Config = {
-    databaseUrl,
-    dataDir: resolve(read('KEYWARD_DATA_DIR') ?? '.keyward'),
-    host,
-    grpcPort: port('KEYWARD_GRPC_PORT', 50051),
-    httpPort: port('KEYWARD_HTTP_PORT', 8080),
-    publicUrl,
-    masterKeys,
-    adminToken,
-    jwksMaxAgeSeconds: seconds('KEYWARD_JWKS_MAX_AGE', 300, 0, 86_400),
-    schedulerIntervalSeconds: seconds('KEYWARD_SCHEDULER_INTERVAL', 5, 1, 3_600),
-    reloadIntervalSeconds: seconds('KEYWARD_RELOAD_INTERVAL', 30, 1, 86_400),
-    usageFlushIntervalSeconds: seconds('KEYWARD_USAGE_FLUSH_INTERVAL', 10, 1, 3_600),
-    rateLimitPerSecond: count('KEYWARD_RATE_LIMIT', 1_000, 0, 1_000_000),
-    rateLimitBurst: count('KEYWARD_RATE_BURST', 2_000, 1, 1_000_000),
-    maxConcurrentKeyGenerations: count('KEYWARD_MAX_CONCURRENT_KEYGEN', 2, 1, 64),
-    // At most the internal key set's max_token_ttl (1 hour).
-    sessionTtlSeconds: seconds('KEYWARD_SESSION_TTL', 900, 60, 3_600),
-    logLevel,
-    tls: tls.config,
-    warnings: tls.warnings,
-  };
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.search === '' && url.hash === '';
-  } catch {
-    return false;
-  }
-}
-
-function isBase64Of32Bytes(value: string): boolean {
-  return /^[A-Za-z0-9+/]{43}=?$/.test(value.trim()) && Buffer.from(value, 'base64').length === 32;
+  const variables = CONFIG_VARIABLES.safeParse(env);
+  // TLS is read even when a variable above is wrong, so its problems are reported too; the host
+  // then only feeds warnings, which nobody sees.
+  const tls = readTlsConfig(env, variables.data?.host ?? DEFAULT_HOST);
+  const problems = [...(variables.success ? [] : problemsOf(variables.error)), ...tls.problems];
+  if (!variables.success || problems.length > 0) throw new ConfigError(problems);
+  return { ...variables.data, tls: tls.config, warnings: tls.warnings };
 }

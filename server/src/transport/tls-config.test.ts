@@ -164,6 +164,25 @@ describe('readTlsConfig', () => {
     ]);
   });
 
+  it("does not let a mistake in one listener's variables hide the other's files", async () => {
+    const result = await read(
+      {
+        KEYWARD_GRPC_TLS_CLIENT_CA: pki.paths.ca,
+        KEYWARD_HTTP_TLS_CERT: pki.paths.serverCert,
+        KEYWARD_HTTP_TLS_KEY: bad.notPem,
+        KEYWARD_HSTS_MAX_AGE: '600',
+      },
+      '0.0.0.0',
+    );
+    expect(result.problems).toEqual([
+      'KEYWARD_GRPC_TLS_CLIENT_CA needs KEYWARD_GRPC_TLS_CERT and KEYWARD_GRPC_TLS_KEY: ' +
+        'mutual TLS runs over TLS, so the server needs its own certificate and key',
+      `KEYWARD_HTTP_TLS_KEY: "${bad.notPem}" is not a PEM private key (no "BEGIN PRIVATE KEY" block)`,
+    ]);
+    expect(result.warnings).toEqual([]);
+    expect(result.config).toEqual({ grpc: undefined, http: undefined, hstsMaxAgeSeconds: 600 });
+  });
+
   it('refuses files that are not PEM, without quoting them', async () => {
     expect((await read({ ...GRPC(), KEYWARD_GRPC_TLS_CERT: bad.notPem })).problems).toEqual([
       `KEYWARD_GRPC_TLS_CERT: "${bad.notPem}" is not a PEM certificate (no "BEGIN CERTIFICATE" block)`,

@@ -1,11 +1,14 @@
 // TLS for the two listeners, from environment variables, checked once at start like loadConfig:
-// every problem is collected and names its variable (and the file it points at). File contents
-// never appear in a message, nor do library error texts (which may quote what they parsed).
+// zod schemas check the variables and the rules between them (cert and key together, a client CA
+// only with both), then small functions read the files they name and check them (PEM, key matches
+// certificate). Every problem is collected and names its variable (and the file it points at).
+// File contents never appear in a message, nor do library error texts (which may quote what they parsed).
 
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
-import { resolve } from 'node:path';
+import { z } from 'zod';
+import { EVEN_AFTER_ISSUES, envSchema, filePath, problemsOf, wholeNumber, type Env } from '../env-schema.js';
 
 /** A certificate chain and its private key, read at start. */
 export interface TlsKeyPair {
@@ -48,8 +51,6 @@ const MAX_HSTS_MAX_AGE_SECONDS = 63_072_000;
 /** PEM certificates and keys are a few KiB; anything this large is the wrong file. */
 const MAX_PEM_BYTES = 1024 * 1024;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
 LOOPBACK.addAddress('::1', 'ipv6');
@@ -64,6 +65,62 @@ export function isLoopbackHost(host: string): boolean {
   return false;
 }
 
+// The variables, one schema per listener so that a mistake in one does not hide the files of the
+// other. The schemas hold the rules between variables; the files are read and checked after them.
+
+/** A rule between two variables: both or neither. */
+function bothOrNeither(first: string, second: string) {
+  return (vars: Readonly<Record<string, unknown>>, ctx: z.RefinementCtx) => {
+    for (const [missing, given] of [
+      [second, first],
+      [first, second],
+    ] as const) {
+      if (vars[given] !== undefined && vars[missing] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [missing], message: `is required with ${given} (set both or neither)` });
+      }
+    }
+  };
+}
+
+/** Undefined: plaintext. Otherwise the resolved paths of the files to read. */
+const GRPC_TLS_VARIABLES = envSchema({
+  KEYWARD_GRPC_TLS_CERT: filePath.optional(),
+  KEYWARD_GRPC_TLS_KEY: filePath.optional(),
+  KEYWARD_GRPC_TLS_CLIENT_CA: filePath.optional(),
+})
+  .superRefine(bothOrNeither('KEYWARD_GRPC_TLS_CERT', 'KEYWARD_GRPC_TLS_KEY'), EVEN_AFTER_ISSUES)
+  .superRefine((vars, ctx) => {
+    if (
+      vars.KEYWARD_GRPC_TLS_CLIENT_CA !== undefined &&
+      (vars.KEYWARD_GRPC_TLS_CERT === undefined || vars.KEYWARD_GRPC_TLS_KEY === undefined)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KEYWARD_GRPC_TLS_CLIENT_CA'],
+        message:
+          'needs KEYWARD_GRPC_TLS_CERT and KEYWARD_GRPC_TLS_KEY: ' +
+          'mutual TLS runs over TLS, so the server needs its own certificate and key',
+      });
+    }
+  }, EVEN_AFTER_ISSUES)
+  .transform(({ KEYWARD_GRPC_TLS_CERT: cert, KEYWARD_GRPC_TLS_KEY: key, KEYWARD_GRPC_TLS_CLIENT_CA: clientCa }) =>
+    cert === undefined || key === undefined ? undefined : { cert, key, clientCa },
+  );
+
+/** Undefined: plain HTTP. Otherwise the resolved paths of the files to read. */
+const HTTP_TLS_VARIABLES = envSchema({
+  KEYWARD_HTTP_TLS_CERT: filePath.optional(),
+  KEYWARD_HTTP_TLS_KEY: filePath.optional(),
+})
+  .superRefine(bothOrNeither('KEYWARD_HTTP_TLS_CERT', 'KEYWARD_HTTP_TLS_KEY'), EVEN_AFTER_ISSUES)
+  .transform(({ KEYWARD_HTTP_TLS_CERT: cert, KEYWARD_HTTP_TLS_KEY: key }) =>
+    cert === undefined || key === undefined ? undefined : { cert, key },
+  );
+
+const HSTS_VARIABLES = envSchema({
+  KEYWARD_HSTS_MAX_AGE: wholeNumber('whole seconds', 0, MAX_HSTS_MAX_AGE_SECONDS).optional(),
+});
+
 /**
  * Reads KEYWARD_GRPC_TLS_CERT/KEY/CLIENT_CA, KEYWARD_HTTP_TLS_CERT/KEY and KEYWARD_HSTS_MAX_AGE.
  * `host` is the address both listeners bind to (KEYWARD_HOST), for the plaintext warnings.
@@ -71,60 +128,53 @@ export function isLoopbackHost(host: string): boolean {
 export function readTlsConfig(env: Env, host: string, now: Date = new Date()): TlsConfigResult {
   const problems: string[] = [];
   const warnings: string[] = [];
-  const read = (name: string): string | undefined => {
-    const value = env[name];
-    return value === undefined || value === '' ? undefined : value;
-  };
   const files = new PemReader(problems, warnings, now);
 
   // gRPC
-  const grpcCert = read('KEYWARD_GRPC_TLS_CERT');
-  const grpcKey = read('KEYWARD_GRPC_TLS_KEY');
-  const grpcClientCa = read('KEYWARD_GRPC_TLS_CLIENT_CA');
-  const grpcPair = files.keyPair('KEYWARD_GRPC_TLS_CERT', grpcCert, 'KEYWARD_GRPC_TLS_KEY', grpcKey);
-  let clientCa: PemFile | undefined;
-  if (grpcClientCa !== undefined) {
-    if (grpcCert === undefined || grpcKey === undefined) {
-      problems.push(
-        'KEYWARD_GRPC_TLS_CLIENT_CA needs KEYWARD_GRPC_TLS_CERT and KEYWARD_GRPC_TLS_KEY: ' +
-          'mutual TLS runs over TLS, so the server needs its own certificate and key',
-      );
-    }
-    clientCa = files.certificates('KEYWARD_GRPC_TLS_CLIENT_CA', grpcClientCa, 'CA bundle');
-  }
+  const grpcVariables = GRPC_TLS_VARIABLES.safeParse(env);
   let grpc: GrpcTls | undefined;
-  if (grpcPair !== undefined && (grpcClientCa === undefined || clientCa !== undefined)) {
-    grpc = withHiddenKey({
-      certPath: grpcPair.cert.path,
-      keyPath: grpcPair.key.path,
-      certPem: grpcPair.cert.pem,
-      keyPem: grpcPair.key.pem,
-      clientCaPath: clientCa?.path,
-      clientCaPem: clientCa?.pem,
-    });
-  }
-  const grpcTried = grpcCert !== undefined || grpcKey !== undefined || grpcClientCa !== undefined;
-  if (!grpcTried && !isLoopbackHost(host)) {
+  if (!grpcVariables.success) {
+    problems.push(...problemsOf(grpcVariables.error));
+  } else if (grpcVariables.data !== undefined) {
+    const paths = grpcVariables.data;
+    const pair = files.keyPair('KEYWARD_GRPC_TLS_CERT', paths.cert, 'KEYWARD_GRPC_TLS_KEY', paths.key);
+    const clientCa =
+      paths.clientCa === undefined
+        ? undefined
+        : files.certificates('KEYWARD_GRPC_TLS_CLIENT_CA', paths.clientCa, 'CA bundle');
+    if (pair !== undefined && (paths.clientCa === undefined || clientCa !== undefined)) {
+      grpc = withHiddenKey({
+        certPath: pair.cert.path,
+        keyPath: pair.key.path,
+        certPem: pair.cert.pem,
+        keyPem: pair.key.pem,
+        clientCaPath: clientCa?.path,
+        clientCaPem: clientCa?.pem,
+      });
+    }
+  } else if (!isLoopbackHost(host)) {
     warnings.push(
       `gRPC is served in plaintext on ${host}: tokens cross the network in clear; set KEYWARD_GRPC_TLS_CERT/KEY`,
     );
   }
 
   // HTTP gateway
-  const httpCert = read('KEYWARD_HTTP_TLS_CERT');
-  const httpKey = read('KEYWARD_HTTP_TLS_KEY');
-  const httpPair = files.keyPair('KEYWARD_HTTP_TLS_CERT', httpCert, 'KEYWARD_HTTP_TLS_KEY', httpKey);
-  const http: HttpTls | undefined =
-    httpPair === undefined
-      ? undefined
-      : withHiddenKey({
-          certPath: httpPair.cert.path,
-          keyPath: httpPair.key.path,
-          certPem: httpPair.cert.pem,
-          keyPem: httpPair.key.pem,
-        });
-  const httpTried = httpCert !== undefined || httpKey !== undefined;
-  if (!httpTried && !isLoopbackHost(host)) {
+  const httpVariables = HTTP_TLS_VARIABLES.safeParse(env);
+  let http: HttpTls | undefined;
+  if (!httpVariables.success) {
+    problems.push(...problemsOf(httpVariables.error));
+  } else if (httpVariables.data !== undefined) {
+    const paths = httpVariables.data;
+    const pair = files.keyPair('KEYWARD_HTTP_TLS_CERT', paths.cert, 'KEYWARD_HTTP_TLS_KEY', paths.key);
+    if (pair !== undefined) {
+      http = withHiddenKey({
+        certPath: pair.cert.path,
+        keyPath: pair.key.path,
+        certPem: pair.cert.pem,
+        keyPem: pair.key.pem,
+      });
+    }
+  } else if (!isLoopbackHost(host)) {
     warnings.push(
       `the HTTP gateway is served in plaintext on ${host}: its JWKS and discovery documents can be altered ` +
         'in transit; set KEYWARD_HTTP_TLS_CERT/KEY (or terminate TLS in front of it)',
@@ -132,25 +182,14 @@ export function readTlsConfig(env: Env, host: string, now: Date = new Date()): T
   }
 
   // HSTS
-  const rawMaxAge = read('KEYWARD_HSTS_MAX_AGE');
-  let hstsMaxAgeSeconds = DEFAULT_HSTS_MAX_AGE_SECONDS;
-  if (rawMaxAge !== undefined) {
-    const value = Number(rawMaxAge);
-    if (!/^\d+$/.test(rawMaxAge) || value > MAX_HSTS_MAX_AGE_SECONDS) {
-      problems.push(
-        `KEYWARD_HSTS_MAX_AGE must be whole seconds from 0 to ${MAX_HSTS_MAX_AGE_SECONDS}, got "${rawMaxAge}"`,
-      );
-    } else {
-      hstsMaxAgeSeconds = value;
-      if (!httpTried) {
-        warnings.push(
-          'KEYWARD_HSTS_MAX_AGE has no effect: HSTS is only sent over HTTPS (set KEYWARD_HTTP_TLS_CERT/KEY)',
-        );
-      }
-    }
+  const hstsVariables = HSTS_VARIABLES.safeParse(env);
+  if (!hstsVariables.success) problems.push(...problemsOf(hstsVariables.error));
+  const hstsMaxAge = hstsVariables.data?.KEYWARD_HSTS_MAX_AGE;
+  if (hstsMaxAge !== undefined && httpVariables.success && httpVariables.data === undefined) {
+    warnings.push('KEYWARD_HSTS_MAX_AGE has no effect: HSTS is only sent over HTTPS (set KEYWARD_HTTP_TLS_CERT/KEY)');
   }
 
-  return { config: { grpc, http, hstsMaxAgeSeconds }, problems, warnings };
+  return { config: { grpc, http, hstsMaxAgeSeconds: hstsMaxAge ?? DEFAULT_HSTS_MAX_AGE_SECONDS }, problems, warnings };
 }
 
 interface PemFile {
@@ -175,22 +214,15 @@ class PemReader {
     private readonly now: Date,
   ) {}
 
-  /** Both or neither; when both read and parse, also checks that the key belongs to the certificate. */
+  /** Reads both; when both parse, also checks that the key belongs to the certificate. */
   keyPair(
     certName: string,
-    certValue: string | undefined,
+    certPath: string,
     keyName: string,
-    keyValue: string | undefined,
+    keyPath: string,
   ): { cert: ParsedCertificates; key: ParsedKey } | undefined {
-    if (certValue === undefined && keyValue === undefined) return undefined;
-    if (keyValue === undefined) {
-      this.problems.push(`${keyName} is required with ${certName} (set both or neither)`);
-    }
-    if (certValue === undefined) {
-      this.problems.push(`${certName} is required with ${keyName} (set both or neither)`);
-    }
-    const cert = certValue === undefined ? undefined : this.certificates(certName, certValue, 'certificate');
-    const key = keyValue === undefined ? undefined : this.privateKey(keyName, keyValue);
+    const cert = this.certificates(certName, certPath, 'certificate');
+    const key = this.privateKey(keyName, keyPath);
     if (cert === undefined || key === undefined) return undefined;
     if (!cert.leaf.checkPrivateKey(key.key)) {
       this.problems.push(
@@ -213,8 +245,8 @@ class PemReader {
   }
 
   /** One or more CERTIFICATE blocks, each a parseable X.509 certificate; the first is the leaf. */
-  certificates(name: string, value: string, what: 'certificate' | 'CA bundle'): ParsedCertificates | undefined {
-    const file = this.readFile(name, value);
+  certificates(name: string, path: string, what: 'certificate' | 'CA bundle'): ParsedCertificates | undefined {
+    const file = this.readFile(name, path);
     if (file === undefined) return undefined;
     const blocks = pemBlocks(file.pem).filter((block) => block.label === 'CERTIFICATE');
     if (blocks.length === 0) {
@@ -236,8 +268,8 @@ class PemReader {
     return leaf === undefined ? undefined : { ...file, leaf };
   }
 
-  privateKey(name: string, value: string): ParsedKey | undefined {
-    const file = this.readFile(name, value);
+  privateKey(name: string, path: string): ParsedKey | undefined {
+    const file = this.readFile(name, path);
     if (file === undefined) return undefined;
     const keys = pemBlocks(file.pem).filter((block) => /(^|\s)PRIVATE KEY$/.test(block.label));
     const first = keys[0];
@@ -264,8 +296,8 @@ class PemReader {
     }
   }
 
-  private readFile(name: string, value: string): PemFile | undefined {
-    const path = resolve(value);
+  /** `path` is already resolved (by the schema). */
+  private readFile(name: string, path: string): PemFile | undefined {
     try {
       const stat = statSync(path);
       if (!stat.isFile()) {
