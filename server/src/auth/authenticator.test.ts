@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KeywardError } from '../errors.js';
-import type { ApiTokenRecord } from '../store/records.js';
+import type { ApiTokenRecord } from '../model/api-token.js';
 import { TokenAuthenticator } from './authenticator.js';
 import { generateApiToken, hashToken } from './tokens.js';
 

@@ -1,9 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { KeywardError } from '../errors.js';
 import type { KeySetView } from '../keyring/view.js';
-import type { ActiveSession, ApiTokenRecord } from '../store/records.js';
+import type { ActiveSession } from '../model/session.js';
+import type { ApiTokenRecord } from '../model/api-token.js';
 import type { Principal } from './principal.js';
-import { ROLE_GRANTS } from './roles.js';
+import { ROLE_GRANTS } from '../model/roles.js';
 import { verifySessionToken } from './session-tokens.js';
 import { hashToken, TOKEN_PREFIX } from './tokens.js';
 

@@ -1,5 +1,5 @@
 import { cacheHorizonSeconds, type PolicyContext } from '../lifecycle/policy.js';
-import type { KeyRecord } from '../store/records.js';
+import type { KeyRecord } from '../model/key.js';
 
 /**
  * What a caller must know when a key starts signing before every client can have it: one that

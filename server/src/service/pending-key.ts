@@ -1,6 +1,6 @@
 import type { KeySetView } from '../keyring/view.js';
 import { signingKeys } from '../lifecycle/facts.js';
-import type { KeyRecord } from '../store/records.js';
+import type { KeyRecord } from '../model/key.js';
 import { factsOf } from './facts.js';
 
 /** The key a rotation under way will activate, if any. */

@@ -4,7 +4,7 @@ import { KeywardError } from '../../errors.js';
 import type { CallDeadline } from '../../limits/call-deadline.js';
 import { addSeconds } from '../../lifecycle/facts.js';
 import type { KeyManager } from '../../service/key-manager.js';
-import { validateKeySetName } from '../../service/names.js';
+import { validateKeySetName } from '../../model/names.js';
 import { pendingKeyOf } from '../../service/pending-key.js';
 import { toWireKey } from '../messages.js';
 import { unseenKeyWarning } from '../unseen-key-warning.js';
