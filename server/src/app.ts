@@ -119,7 +119,10 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
     await ensureKeySet(manager, INTERNAL_KEY_SET);
 
     const admin = await ensureAdminToken(store, config.adminToken, clock());
-    const authenticator = new TokenAuthenticator(await store.listApiTokens(), () => keyring.get(INTERNAL_KEY_SET));
+    const authenticator = new TokenAuthenticator(
+      await store.listApiTokens(),
+      () => keyring.get(INTERNAL_KEY_SET)?.jwks,
+    );
     authenticator.replaceSessions(await store.listActiveSessions(clock()));
     // Tokens, users and sessions: whatever this replica authenticates with.
     const reloadTokens = async () => {

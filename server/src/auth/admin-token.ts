@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyStore } from '../store/key-store.js';
-import type { ApiTokenRecord } from '../store/records.js';
-import { EVERY_KEY_SET } from './scopes.js';
+import type { ApiTokenRecord } from '../model/api-token.js';
+import { EVERY_KEY_SET } from '../model/grants.js';
 import { generateApiToken, hashToken } from './tokens.js';
 
 export interface AdminTokenOutcome {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KeywardError } from '../errors.js';
-import type { ApiTokenRecord } from '../store/records.js';
+import type { ApiTokenRecord } from '../model/api-token.js';
 import { TokenAuthenticator } from './authenticator.js';
 import { generateApiToken, hashToken } from './tokens.js';
 
@@ -32,8 +32,8 @@ describe('TokenAuthenticator', () => {
     record('revoked', revoked, { revokedAt: new Date(0) }),
   ]);
 
-  it('returns the principal of a known token, with its grants', () => {
-    expect(authenticator.authenticate(`Bearer ${good}`, NOW)).toEqual({
+  it('returns the principal of a known token, with its grants', async () => {
+    await expect(authenticator.authenticate(`Bearer ${good}`, NOW)).resolves.toEqual({
       id: 'good',
       kind: 'token',
       name: 'good',
@@ -53,25 +53,27 @@ describe('TokenAuthenticator', () => {
       `Bearer ${good.slice(0, -1)}${good.endsWith('A') ? 'B' : 'A'}`,
       'the bearer token is not valid',
     ],
-  ])('refuses %s with UNAUTHENTICATED', (_label, header, message) => {
-    expect(() => authenticator.authenticate(header, NOW)).toThrow(new KeywardError('UNAUTHENTICATED', message));
+  ])('refuses %s with UNAUTHENTICATED', async (_label, header, message) => {
+    await expect(authenticator.authenticate(header, NOW)).rejects.toThrow(new KeywardError('UNAUTHENTICATED', message));
   });
 
-  it('accepts a token of any characters, not only the kw_ tokens it generates', () => {
+  it('accepts a token of any characters, not only the kw_ tokens it generates', async () => {
     const chosen = 'n0t+a/kw_token+but=an/operator+choice==';
     const withChosen = new TokenAuthenticator([record('chosen', chosen)]);
-    expect(withChosen.authenticate(`Bearer ${chosen}`, NOW).name).toBe('chosen');
-    expect(() => withChosen.authenticate(`Bearer ${chosen.slice(1)}`, NOW)).toThrow('the bearer token is not valid');
+    expect((await withChosen.authenticate(`Bearer ${chosen}`, NOW)).name).toBe('chosen');
+    await expect(withChosen.authenticate(`Bearer ${chosen.slice(1)}`, NOW)).rejects.toThrow(
+      'the bearer token is not valid',
+    );
   });
 
-  it('forgets revoked tokens when reloaded, and keeps the last use of each token until drained', () => {
+  it('forgets revoked tokens when reloaded, and keeps the last use of each token until drained', async () => {
     const reloaded = new TokenAuthenticator([record('good', good)]);
-    reloaded.authenticate(`Bearer ${good}`, new Date(1_000));
-    reloaded.authenticate(`Bearer ${good}`, new Date(2_000));
+    await reloaded.authenticate(`Bearer ${good}`, new Date(1_000));
+    await reloaded.authenticate(`Bearer ${good}`, new Date(2_000));
     expect(reloaded.drainLastUsed()).toEqual([{ tokenId: 'good', at: new Date(2_000) }]);
     expect(reloaded.drainLastUsed()).toEqual([]);
     reloaded.replace([record('good', good, { revokedAt: new Date(3_000) })]);
-    expect(() => reloaded.authenticate(`Bearer ${good}`, NOW)).toThrow('the bearer token is not valid');
+    await expect(reloaded.authenticate(`Bearer ${good}`, NOW)).rejects.toThrow('the bearer token is not valid');
   });
 
   it('generates distinct 256-bit tokens with a recognisable prefix', () => {

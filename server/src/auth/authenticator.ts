@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { KeywardError } from '../errors.js';
-import type { KeySetView } from '../keyring/view.js';
-import type { ActiveSession, ApiTokenRecord } from '../store/records.js';
+import type { ActiveSession } from '../model/session.js';
+import type { ApiTokenRecord } from '../model/api-token.js';
 import type { Principal } from './principal.js';
-import { ROLE_GRANTS } from './roles.js';
-import { verifySessionToken } from './session-tokens.js';
+import { ROLE_GRANTS } from '../model/roles.js';
+import { SessionTokenVerifier, type PublishedJwks } from './session-tokens.js';
 import { hashToken } from './tokens.js';
 
 const BEARER = 'Bearer ';
@@ -24,11 +24,11 @@ export class TokenAuthenticator {
   #sessions = new Map<string, ActiveSession>();
   // Last use per token since the last drain, written in batches with the other usage data.
   #lastUsed = new Map<string, number>();
+  readonly #sessionTokens: SessionTokenVerifier;
 
-  constructor(
-    tokens: readonly ApiTokenRecord[],
-    private readonly internalKeySet: () => KeySetView | undefined = () => undefined,
-  ) {
+  /** @param internalJwks the internal key set's published JWKS; undefined while there is none. */
+  constructor(tokens: readonly ApiTokenRecord[], internalJwks: () => PublishedJwks | undefined = () => undefined) {
+    this.#sessionTokens = new SessionTokenVerifier(internalJwks);
     this.replace(tokens);
   }
 
@@ -48,7 +48,7 @@ export class TokenAuthenticator {
     this.#byHash = byHash;
   }
 
-  authenticate(authorization: string | undefined, now: Date): Principal {
+  async authenticate(authorization: string | undefined, now: Date): Promise<Principal> {
     if (authorization === undefined || !authorization.startsWith(BEARER)) {
       throw new KeywardError('UNAUTHENTICATED', 'missing `authorization: Bearer <token>` metadata');
     }
@@ -70,8 +70,8 @@ export class TokenAuthenticator {
     return principal;
   }
 
-  #authenticateSession(token: string, now: Date): Principal {
-    const claims = verifySessionToken(token, this.internalKeySet(), now);
+  async #authenticateSession(token: string, now: Date): Promise<Principal> {
+    const claims = await this.#sessionTokens.verify(token, now);
     const session = claims === undefined ? undefined : this.#sessions.get(claims.sid);
     if (claims === undefined || session === undefined || session.userId !== claims.sub || session.expiresAt <= now) {
       throw new KeywardError('UNAUTHENTICATED', 'the bearer token is not valid');

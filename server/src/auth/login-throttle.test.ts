@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { thrownBy } from '../test-support/thrown.js';
-import { LoginThrottle, type LoginFailures } from './login-throttle.js';
+import { LoginThrottle } from './login-throttle.js';
+import type { LoginFailures } from '../model/login-failures.js';
 
 const options = { maxFailures: 3, windowMs: 60_000, slowAfter: 1, baseDelayMs: 100 };
 const secret = Buffer.alloc(32, 7);

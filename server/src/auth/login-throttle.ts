@@ -4,6 +4,7 @@
 
 import { createHmac } from 'node:crypto';
 import { KeywardError } from '../errors.js';
+import type { LoginFailures } from '../model/login-failures.js';
 
 export interface LoginThrottleOptions {
   /** Failures within `windowMs` before the username is locked. */
@@ -21,14 +22,6 @@ export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = {
   slowAfter: 2,
   baseDelayMs: 250,
 };
-
-/** A username's recent failed logins. */
-export interface LoginFailures {
-  readonly count: number;
-  readonly lastFailureAt: Date;
-  /** Null: not locked. */
-  readonly lockedUntil: Date | null;
-}
 
 /** The delay stops doubling here: 16 × the base. */
 const MAX_DOUBLINGS = 4;

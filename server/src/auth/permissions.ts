@@ -2,7 +2,8 @@ import type { KeyServiceServer, KeyServiceService } from '@keyward/proto/keyward
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import { KeywardError } from '../errors.js';
 import type { Principal } from './principal.js';
-import { allows, type Scope, type Target } from './scopes.js';
+import { allows } from './scopes.js';
+import type { Scope, Target } from '../model/grants.js';
 
 export type KeyServiceMethod = keyof typeof KeyServiceService;
 

@@ -1,4 +1,4 @@
-import type { Grant } from './scopes.js';
+import type { Grant } from '../model/grants.js';
 
 /** Who is calling. `name` appears in audit events; it is never the secret. */
 export interface Principal {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allows, SCOPES, validateGrants, type Grant, type Scope } from './scopes.js';
+import { allows, validateGrants } from './scopes.js';
+import { SCOPES, type Grant, type Scope } from '../model/grants.js';
 
 describe('allows', () => {
   const grants: Grant[] = [

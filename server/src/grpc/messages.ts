@@ -13,7 +13,8 @@ import type { KeyState } from '../lifecycle/states.js';
 import { publishedJwk } from '../publication/jwks.js';
 import { defaultIssuer, jwksUri } from '../publication/urls.js';
 import { wholeSeconds, type PolicyPatch } from '../service/policy-patch.js';
-import type { KeyRecord, KidScheme } from '../store/records.js';
+import type { KeyRecord } from '../model/key.js';
+import type { KidScheme } from '../model/key-set.js';
 import { withoutUndefined } from '../objects.js';
 import { invalidArgument } from '../errors.js';
 

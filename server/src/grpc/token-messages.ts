@@ -1,8 +1,8 @@
 // Translation of API tokens and grants to and from the keyward.v1 wire messages.
 import { Scope as WireScope, type ApiToken, type Grant as WireGrant } from '@keyward/proto/keyward/v1';
-import type { Grant, Scope } from '../auth/scopes.js';
+import type { Grant, Scope } from '../model/grants.js';
 import { invalidArgument } from '../errors.js';
-import type { ApiTokenRecord } from '../store/records.js';
+import type { ApiTokenRecord } from '../model/api-token.js';
 
 const WIRE_SCOPES: Readonly<Record<Scope, WireScope>> = {
   sign: WireScope.SCOPE_SIGN,

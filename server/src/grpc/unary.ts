@@ -39,24 +39,19 @@ export function unary<M extends KeyServiceMethod>(
   type Req = Call<M>['request'];
   type Res = Call<M>['response'];
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
-    let pending: Res | Promise<Res>;
-    try {
-      const [authorization] = call.metadata.get('authorization');
-      const now = context.clock();
-      const principal = context.authenticator.authenticate(
-        typeof authorization === 'string' ? authorization : undefined,
-        now,
-      );
-      const allowance = context.rateLimiter?.take(principal.id, now.getTime());
-      if (allowance !== undefined && !allowance.allowed) throw rateLimitError(allowance.retryAfterMs);
-      authorize(method, principal, call.request as never, context.lookup);
-      const deadline = deadlineOf(call);
-      deadline.assertWaiting();
-      pending = handler(call.request, principal, deadline);
-    } catch (error) {
-      callback(toServiceError(error, method, context.logger));
-      return;
-    }
+    const [authorization] = call.metadata.get('authorization');
+    const now = context.clock();
+    const deadline = deadlineOf(call);
+    // Session tokens are verified with WebCrypto, which is asynchronous.
+    const pending = context.authenticator
+      .authenticate(typeof authorization === 'string' ? authorization : undefined, now)
+      .then((principal) => {
+        const allowance = context.rateLimiter?.take(principal.id, now.getTime());
+        if (allowance !== undefined && !allowance.allowed) throw rateLimitError(allowance.retryAfterMs);
+        authorize(method, principal, call.request as never, context.lookup);
+        deadline.assertWaiting();
+        return handler(call.request, principal, deadline);
+      });
     answer(pending, callback, method, context);
   };
 }

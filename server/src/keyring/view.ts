@@ -4,7 +4,8 @@ import type { MasterKeyRing } from '../crypto/master-key-ring.js';
 import { buildDiscovery } from '../publication/discovery.js';
 import type { PublishedDocument } from '../publication/document.js';
 import { buildJwks, publishedKeys } from '../publication/jwks.js';
-import type { KeyRecord, KeySetRecord, KeySetSnapshot } from '../store/records.js';
+import type { KeyRecord } from '../model/key.js';
+import type { KeySetRecord, KeySetSnapshot } from '../model/key-set.js';
 import { openKey } from './sealing.js';
 
 /** Everything the hot paths need about one key set, prepared once per change. */

@@ -1,4 +1,5 @@
-import type { KeyRecord, KeySetRecord } from '../store/records.js';
+import type { KeyRecord } from '../model/key.js';
+import type { KeySetRecord } from '../model/key-set.js';
 import { publishJson, type PublishedDocument } from './document.js';
 import { publishedKeys } from './jwks.js';
 import { defaultIssuer, jwksUri } from './urls.js';

@@ -1,7 +1,7 @@
 import type { PublicJwk } from '../crypto/jwk.js';
 import type { KeyState } from '../lifecycle/states.js';
 import { isPublished } from '../lifecycle/states.js';
-import type { KeyRecord } from '../store/records.js';
+import type { KeyRecord } from '../model/key.js';
 import { publishJson, type PublishedDocument } from './document.js';
 import { withoutUndefined } from '../objects.js';
 

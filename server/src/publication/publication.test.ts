@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../lifecycle/policy.js';
 import type { KeyState } from '../lifecycle/states.js';
-import { FRESH_KEY_LIFECYCLE, type KeyRecord, type KeySetRecord } from '../store/records.js';
+import { FRESH_KEY_LIFECYCLE, type KeyRecord } from '../model/key.js';
+import type { KeySetRecord } from '../model/key-set.js';
 import { buildDiscovery } from './discovery.js';
 import { buildJwks } from './jwks.js';
 

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { validateGrants, type Grant } from '../auth/scopes.js';
+import { validateGrants } from '../auth/scopes.js';
+import type { Grant } from '../model/grants.js';
 import { generateApiToken, hashToken } from '../auth/tokens.js';
 import { KeywardError, invalidArgument } from '../errors.js';
 import { addSeconds } from '../lifecycle/facts.js';
 import type { KeyStore } from '../store/key-store.js';
-import type { ApiTokenRecord } from '../store/records.js';
-import { isKeySetName } from './names.js';
+import type { ApiTokenRecord } from '../model/api-token.js';
+import { isKeySetName } from '../model/names.js';
 import { validateReason } from './request-values.js';
 
 const MAX_TOKEN_TTL_SECONDS = 10 * 365 * 86_400;

@@ -1,5 +1,6 @@
 import type { KeySetFacts } from '../lifecycle/facts.js';
-import type { KeyRecord, KeySetRecord } from '../store/records.js';
+import type { KeyRecord } from '../model/key.js';
+import type { KeySetRecord } from '../model/key-set.js';
 
 /**
  * What the lifecycle rules are told about a key set. A KeyRecord is a KeyFacts with more in it;

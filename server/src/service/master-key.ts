@@ -7,7 +7,7 @@ import { openKey } from '../keyring/sealing.js';
 import { KeywardError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { KeyStore } from '../store/key-store.js';
-import type { KeySetSnapshot } from '../store/records.js';
+import type { KeySetSnapshot } from '../model/key-set.js';
 
 export const GENERATED_MASTER_KEY_FILE = 'master.key';
 

@@ -4,7 +4,8 @@ import { jwkThumbprint, publicJwk } from '../crypto/jwk.js';
 import { generateKeyPair } from '../crypto/keygen.js';
 import type { KeyState } from '../lifecycle/states.js';
 import { sealKey } from '../keyring/sealing.js';
-import { FRESH_KEY_LIFECYCLE, type KeyRecord, type KeySetRecord } from '../store/records.js';
+import { FRESH_KEY_LIFECYCLE, type KeyRecord } from '../model/key.js';
+import type { KeySetRecord } from '../model/key-set.js';
 
 /**
  * A new signing key for a key set: generated, named and sealed before any transaction starts, so

@@ -2,7 +2,8 @@ import { KeywardError } from '../errors.js';
 import type { Plan } from '../lifecycle/plan.js';
 import { assertTransition } from '../lifecycle/transitions.js';
 import type { KeySetWrite, StateChange } from '../store/key-store.js';
-import type { KeyEventInput, KeyRecord } from '../store/records.js';
+import type { KeyEventInput } from '../model/events.js';
+import type { KeyRecord } from '../model/key.js';
 
 export interface WriteContext {
   readonly now: Date;

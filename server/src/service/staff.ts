@@ -5,12 +5,13 @@ import { CallDeadline } from '../limits/call-deadline.js';
 import type { ConcurrencyLimit } from '../limits/concurrency-limit.js';
 import { hashPassword, UNKNOWN_USER_HASH, verifyPassword } from '../auth/passwords.js';
 import { actorName, type Principal } from '../auth/principal.js';
-import { ROLES, type Role } from '../auth/roles.js';
+import { type Role, ROLES } from '../model/roles.js';
 import { INTERNAL_KEY_SET, SESSION_ISSUER } from '../auth/session-tokens.js';
 import { invalidArgument, KeywardError } from '../errors.js';
 import { addSeconds } from '../lifecycle/facts.js';
 import type { KeyStore } from '../store/key-store.js';
-import type { KeyEventInput, UserRecord } from '../store/records.js';
+import type { KeyEventInput } from '../model/events.js';
+import type { UserRecord } from '../model/user.js';
 import type { EventOutcome, EventType } from '../model/event-types.js';
 import type { KeyManager } from './key-manager.js';
 

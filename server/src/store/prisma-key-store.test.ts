@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { queryDatabase } from '../../../test/support/sql.js';
 import { defaultPolicy } from '../lifecycle/policy.js';
-import { FRESH_KEY_LIFECYCLE, type KeyEventInput, type KeyRecord, type KeySetRecord } from './records.js';
+import { FRESH_KEY_LIFECYCLE, type KeyRecord } from '../model/key.js';
+import type { KeySetRecord } from '../model/key-set.js';
+import type { KeyEventInput } from '../model/events.js';
 import { PrismaKeyStore, SCHEDULER_LOCK } from './prisma-key-store.js';
 
 let database: TestDatabase;

@@ -26,18 +26,14 @@ import {
   toEventRecord,
   toSnapshot,
 } from './rows.js';
-import type { LoginFailures } from '../auth/login-throttle.js';
-import type { Role } from '../auth/roles.js';
-import type {
-  ActiveSession,
-  ApiTokenRecord,
-  KeyEventInput,
-  KeyEventRecord,
-  KeyRecord,
-  KeySetRecord,
-  KeySetSnapshot,
-  UserRecord,
-} from './records.js';
+import type { LoginFailures } from '../model/login-failures.js';
+import type { Role } from '../model/roles.js';
+import type { ActiveSession } from '../model/session.js';
+import type { ApiTokenRecord } from '../model/api-token.js';
+import type { KeyEventInput, KeyEventRecord } from '../model/events.js';
+import type { KeyRecord } from '../model/key.js';
+import type { KeySetRecord, KeySetSnapshot } from '../model/key-set.js';
+import type { UserRecord } from '../model/user.js';
 
 type Transaction = Prisma.TransactionClient;
 

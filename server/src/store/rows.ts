@@ -5,8 +5,11 @@ import type { KeySetPolicy } from '../lifecycle/policy.js';
 import type { KeyState, KeyUse } from '../lifecycle/states.js';
 import type { Prisma } from './generated/client.js';
 import type { EventOutcome, EventType } from '../model/event-types.js';
-import type { Grant } from '../auth/scopes.js';
-import type { ApiTokenRecord, KeyEventRecord, KeyRecord, KeySetRecord, KeySetSnapshot, KidScheme } from './records.js';
+import type { Grant } from '../model/grants.js';
+import type { ApiTokenRecord } from '../model/api-token.js';
+import type { KeyEventRecord } from '../model/events.js';
+import type { KeyRecord } from '../model/key.js';
+import type { KeySetRecord, KeySetSnapshot, KidScheme } from '../model/key-set.js';
 
 type KeySetRow = Prisma.KeySetGetPayload<{ include: { keys: true } }>;
 type KeyRow = KeySetRow['keys'][number];

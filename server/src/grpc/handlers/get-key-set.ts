@@ -1,6 +1,6 @@
 import type { GetKeySetRequest, GetKeySetResponse } from '@keyward/proto/keyward/v1';
 import type { KeyManager } from '../../service/key-manager.js';
-import { validateKeySetName } from '../../service/names.js';
+import { validateKeySetName } from '../../model/names.js';
 import { toWireKeySet } from '../messages.js';
 
 export function getKeySet(manager: KeyManager, publicUrl: string, request: GetKeySetRequest): GetKeySetResponse {

@@ -2,7 +2,7 @@ import type { GetKeyTimelineRequest, GetKeyTimelineResponse } from '@keyward/pro
 import { projectTimeline } from '../../lifecycle/timeline.js';
 import { factsOf } from '../../service/facts.js';
 import type { KeyManager } from '../../service/key-manager.js';
-import { validateKeySetName } from '../../service/names.js';
+import { validateKeySetName } from '../../model/names.js';
 import { wireState } from '../messages.js';
 
 export function getKeyTimeline(manager: KeyManager, request: GetKeyTimelineRequest): GetKeyTimelineResponse {

@@ -1,6 +1,6 @@
 import type { GetRotationReadinessRequest, GetRotationReadinessResponse } from '@keyward/proto/keyward/v1';
 import type { KeyManager } from '../../service/key-manager.js';
-import { validateKeySetName } from '../../service/names.js';
+import { validateKeySetName } from '../../model/names.js';
 import { duration } from '../messages.js';
 
 export async function getRotationReadiness(

@@ -1,9 +1,9 @@
 import type { Event, ListEventsRequest, ListEventsResponse } from '@keyward/proto/keyward/v1';
 import { invalidArgument } from '../../errors.js';
-import { validateKeySetName } from '../../service/names.js';
+import { validateKeySetName } from '../../model/names.js';
 import { validateKid } from '../../service/request-values.js';
 import type { KeyStore } from '../../store/key-store.js';
-import type { KeyEventRecord } from '../../store/records.js';
+import type { KeyEventRecord } from '../../model/events.js';
 
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;

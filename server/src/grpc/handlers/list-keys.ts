@@ -1,6 +1,6 @@
 import type { ListKeysRequest, ListKeysResponse } from '@keyward/proto/keyward/v1';
 import type { KeyManager } from '../../service/key-manager.js';
-import { validateKeySetName } from '../../service/names.js';
+import { validateKeySetName } from '../../model/names.js';
 import { toWireKey } from '../messages.js';
 
 export function listKeys(manager: KeyManager, request: ListKeysRequest): ListKeysResponse {

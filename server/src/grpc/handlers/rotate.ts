@@ -2,7 +2,7 @@ import { RotationMode, type RotateRequest, type RotateResponse } from '@keyward/
 import { actorName, type Principal } from '../../auth/principal.js';
 import type { CallDeadline } from '../../limits/call-deadline.js';
 import type { KeyManager } from '../../service/key-manager.js';
-import { validateKeySetName } from '../../service/names.js';
+import { validateKeySetName } from '../../model/names.js';
 import { toWireKey } from '../messages.js';
 
 export async function rotate(

@@ -1,7 +1,7 @@
 import type { SignRequest, SignResponse } from '@keyward/proto/keyward/v1';
 import { invalidArgument } from '../../errors.js';
 import type { KeyManager } from '../../service/key-manager.js';
-import { validateKeySetName } from '../../service/names.js';
+import { validateKeySetName } from '../../model/names.js';
 
 export function sign(manager: KeyManager, request: SignRequest): Promise<SignResponse> {
   const keySet = validateKeySetName(request.keySet, 'key_set');

@@ -1,7 +1,7 @@
 import type { UpdateKeySetPolicyRequest, UpdateKeySetPolicyResponse } from '@keyward/proto/keyward/v1';
 import { actorName, type Principal } from '../../auth/principal.js';
 import type { KeyManager } from '../../service/key-manager.js';
-import { validateKeySetName } from '../../service/names.js';
+import { validateKeySetName } from '../../model/names.js';
 import { policyPatchFromWire, toWireKeySet } from '../messages.js';
 
 export async function updateKeySetPolicy(

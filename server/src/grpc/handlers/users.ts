@@ -14,10 +14,10 @@ import {
   type User,
 } from '@keyward/proto/keyward/v1';
 import { actorName, type Principal } from '../../auth/principal.js';
-import type { Role } from '../../auth/roles.js';
+import type { Role } from '../../model/roles.js';
 import type { CallDeadline } from '../../limits/call-deadline.js';
 import { parseRole, type Staff } from '../../service/staff.js';
-import type { UserRecord } from '../../store/records.js';
+import type { UserRecord } from '../../model/user.js';
 
 const WIRE_ROLES: Readonly<Record<Role, WireRole>> = {
   viewer: WireRole.ROLE_VIEWER,

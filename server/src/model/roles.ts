@@ -1,4 +1,4 @@
-import { EVERY_KEY_SET, type Grant } from './scopes.js';
+import { EVERY_KEY_SET, type Grant } from './grants.js';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

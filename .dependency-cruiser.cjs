@@ -1,0 +1,36 @@
+// The layering rules of server/src, checked by `npm run depcheck` (part of `npm test`).
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-folder-cycle',
+      severity: 'error',
+      comment:
+        'Dependencies between folders point down only. Records and names every layer uses belong in model/; ' +
+        'a lower layer that needs something from a higher one takes it as a function or a structural type.',
+      scope: 'folder',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-test-code-in-production',
+      severity: 'error',
+      comment: 'Production code never imports tests or test support: they are not built into server/dist.',
+      from: { path: '^server/src/', pathNot: ['\\.test\\.ts$', '/test-support/'] },
+      to: { path: ['\\.test\\.ts$', '/test-support/'] },
+    },
+  ],
+  options: {
+    // Generated code (ts-proto, Prisma) is not ours to arrange; it is checked only as a target.
+    exclude: { path: ['^server/src/store/generated/', '^proto/gen/'] },
+    // Tests may reach into any layer for fixtures; the layering is about the code that ships.
+    doNotFollow: { path: ['node_modules', '^proto/', '\\.test\\.ts$', '/test-support/', '^test/'] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js'],
+    },
+  },
+};
