@@ -3,6 +3,7 @@ import { validateGrants, type Grant } from '../auth/scopes.js';
 import { generateApiToken, hashToken } from '../auth/tokens.js';
 import { KeywardError, invalidArgument } from '../errors.js';
 import { addSeconds } from '../lifecycle/facts.js';
+import type { CreationPosition, PageQuery } from '../paging/pager.js';
 import type { KeyStore } from '../store/key-store.js';
 import type { ApiTokenRecord } from '../store/records.js';
 import { isKeySetName } from './names.js';
@@ -66,8 +67,9 @@ export class ApiTokens {
     return { token, secret };
   }
 
-  list(): Promise<ApiTokenRecord[]> {
-    return this.store.listApiTokens();
+  /** Oldest first. */
+  list(page: PageQuery<CreationPosition>): Promise<ApiTokenRecord[]> {
+    return this.store.listApiTokens(page);
   }
 
   async revoke(id: string, reason: string, actor: string): Promise<ApiTokenRecord> {

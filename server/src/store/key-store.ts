@@ -5,6 +5,7 @@ import type { KeySetPolicy } from '../lifecycle/policy.js';
 import type { KeyState } from '../lifecycle/states.js';
 import type { LoginFailures } from '../auth/login-throttle.js';
 import type { Role } from '../auth/roles.js';
+import type { CreationPosition, PageQuery } from '../paging/pager.js';
 import type {
   ActiveSession,
   ApiTokenRecord,
@@ -112,7 +113,8 @@ export interface KeyStore {
   recordSightings(sightings: readonly ClientSighting[]): Promise<void>;
   readinessCounts(keySetName: string, since: Date, keyCreatedAt: Date): Promise<ReadinessCounts>;
 
-  listApiTokens(): Promise<ApiTokenRecord[]>;
+  /** Oldest first (createdAt, id): every token, or one page of them. */
+  listApiTokens(page?: PageQuery<CreationPosition>): Promise<ApiTokenRecord[]>;
   /** Inserts the token unless one with the same hash exists; true when it was inserted. */
   ensureApiToken(token: ApiTokenRecord): Promise<boolean>;
   /** Inserts a token with its audit event, and tells every replica. */
@@ -136,7 +138,8 @@ export interface KeyStore {
 
   /** ALREADY_EXISTS when the username is taken. Staff changes notify every replica. */
   createUser(user: UserRecord, event: KeyEventInput): Promise<void>;
-  listUsers(): Promise<UserRecord[]>;
+  /** One page of users, by username. */
+  listUsers(page: PageQuery<string>): Promise<UserRecord[]>;
   findUser(username: string): Promise<UserRecord | undefined>;
   /** Changes a user and ends all of its sessions; undefined when there is no such user. */
   updateUser(
