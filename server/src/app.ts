@@ -18,6 +18,7 @@ import { startScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { ApiTokens } from './service/api-tokens.js';
 import { Staff } from './service/staff.js';
 import { LoginThrottle } from './auth/login-throttle.js';
+import { Pager } from './paging/pager.js';
 import { INTERNAL_KEY_SET } from './auth/session-tokens.js';
 import { rewrapKeys } from './service/rewrap.js';
 import { KeyManager } from './service/key-manager.js';
@@ -174,6 +175,8 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
           rewrap: (actor) => rewrapKeys(store, options.masterKeys, actor, clock, logger),
           store,
           publicUrl: config.publicUrl,
+          // Every replica issues and accepts the same tokens; a master-key rotation voids them.
+          pager: new Pager(deriveSecret(options.masterKeys.current, 'page-tokens')),
         },
         {
           authenticator,

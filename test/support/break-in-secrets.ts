@@ -7,6 +7,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { withPageDefaults, type TestRequest } from './keyward.js';
 
 // ---------------------------------------------------------------------------------------------
 // What a caller receives, byte for byte.
@@ -34,7 +35,12 @@ export class WireRecorder {
     private readonly token: string,
   ) {}
 
-  call<M extends MethodName>(method: M, request: RequestOf<M>, label = '', token = this.token): Promise<ResponseOf<M>> {
+  call<M extends MethodName>(
+    method: M,
+    request: TestRequest<RequestOf<M>>,
+    label = '',
+    token = this.token,
+  ): Promise<ResponseOf<M>> {
     const definition = KeyServiceService[method];
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${token}`);
@@ -48,7 +54,7 @@ export class WireRecorder {
           raw = Buffer.from(bytes);
           return definition.responseDeserialize(bytes) as ResponseOf<M>;
         },
-        request,
+        withPageDefaults(method, request) as RequestOf<M>,
         metadata,
         (error: ServiceError | null, value?: ResponseOf<M>) => {
           if (error !== null) {

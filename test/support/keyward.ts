@@ -32,9 +32,25 @@ export interface TestKeyward {
 type KeyServiceMethod = keyof typeof KeyServiceService;
 export type KeyServiceRpcs = {
   readonly [M in KeyServiceMethod]: KeyServiceServer[M] extends handleUnaryCall<infer Req, infer Res>
-    ? (request: Req, token?: string | null, options?: CallOptions) => Promise<Res>
+    ? (request: TestRequest<Req>, token?: string | null, options?: CallOptions) => Promise<Res>
     : never;
 };
+
+interface PageFields {
+  pageSize: number;
+  pageToken: string;
+}
+
+/**
+ * A request as tests write it: a List request may leave out page_size and page_token, asking for
+ * the first page of the default size, as a client that leaves the fields unset does.
+ */
+export type TestRequest<Req> = Req extends PageFields ? Omit<Req, keyof PageFields> & Partial<PageFields> : Req;
+
+/** `request` with the paging fields it leaves out set to their defaults, for a List RPC. */
+export function withPageDefaults(method: string, request: unknown): unknown {
+  return method.startsWith('list') ? { pageSize: 0, pageToken: '', ...(request as object) } : request;
+}
 
 type UnaryMethod = (
   request: unknown,
@@ -59,7 +75,7 @@ export function promisedRpcs(
       const metadata = new Metadata();
       if (token !== null) metadata.set('authorization', `Bearer ${token}`);
       return new Promise((resolve, reject) => {
-        method.call(client, request, metadata, options, (error, response) =>
+        method.call(client, withPageDefaults(name, request), metadata, options, (error, response) =>
           error === null ? resolve(response) : reject(error),
         );
       });

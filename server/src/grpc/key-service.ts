@@ -1,4 +1,5 @@
 import type { KeyServiceServer } from '@keyward/proto/keyward/v1';
+import type { Pager } from '../paging/pager.js';
 import type { ApiTokens } from '../service/api-tokens.js';
 import type { KeyManager } from '../service/key-manager.js';
 import type { RewrapOutcome } from '../service/rewrap.js';
@@ -28,41 +29,45 @@ export interface KeyServiceDeps {
   readonly tokens: ApiTokens;
   readonly store: KeyStore;
   readonly publicUrl: string;
+  /** Page tokens for every List RPC. */
+  readonly pager: Pager;
 }
 
 /** keyward.v1.KeyService: each RPC is its handler behind the shared auth-and-errors adapter. */
 export function keyService(deps: KeyServiceDeps, context: RpcContext): KeyServiceServer {
-  const { manager, staff, tokens, store, publicUrl, rewrap } = deps;
+  const { manager, staff, tokens, store, publicUrl, rewrap, pager } = deps;
   return {
     createKeySet: unary('createKeySet', context, (request, principal, deadline) =>
       createKeySet(manager, publicUrl, request, principal, deadline),
     ),
     getKeySet: unary('getKeySet', context, (request) => getKeySet(manager, publicUrl, request)),
-    listKeySets: unary('listKeySets', context, (_request, principal) => listKeySets(manager, publicUrl, principal)),
+    listKeySets: unary('listKeySets', context, (request, principal) =>
+      listKeySets(manager, pager, publicUrl, request, principal),
+    ),
     sign: unary('sign', context, (request) => sign(manager, request)),
     getJwks: unary('getJwks', context, (request) => getJwks(manager, request)),
     rotate: unary('rotate', context, (request, principal, deadline) => rotate(manager, request, principal, deadline)),
-    listKeys: unary('listKeys', context, (request) => listKeys(manager, request)),
+    listKeys: unary('listKeys', context, (request) => listKeys(manager, pager, request)),
     revokeKey: unary('revokeKey', context, (request, principal, deadline) =>
       revokeKey(manager, request, principal, deadline),
     ),
     updateKeySetPolicy: unary('updateKeySetPolicy', context, (request, principal) =>
       updateKeySetPolicy(manager, publicUrl, request, principal),
     ),
-    listEvents: unary('listEvents', context, (request) => listEvents(store, request)),
+    listEvents: unary('listEvents', context, (request) => listEvents(store, pager, request)),
     getKeyTimeline: unary('getKeyTimeline', context, (request) => getKeyTimeline(manager, request)),
     getRotationReadiness: unary('getRotationReadiness', context, (request) => getRotationReadiness(manager, request)),
     createApiToken: unary('createApiToken', context, (request, principal) =>
       createApiToken(tokens, request, principal),
     ),
-    listApiTokens: unary('listApiTokens', context, () => listApiTokens(tokens)),
+    listApiTokens: unary('listApiTokens', context, (request) => listApiTokens(tokens, pager, request)),
     revokeApiToken: unary('revokeApiToken', context, (request, principal) =>
       revokeApiToken(tokens, request, principal),
     ),
     whoAmI: unary('whoAmI', context, (_request, principal) => whoAmI(principal)),
     rewrapKeys: unary('rewrapKeys', context, (_request, principal) => rewrapKeys(rewrap, principal)),
     createUser: unary('createUser', context, (request, principal) => createUser(staff, request, principal)),
-    listUsers: unary('listUsers', context, () => listUsers(staff)),
+    listUsers: unary('listUsers', context, (request) => listUsers(staff, pager, request)),
     setUserRole: unary('setUserRole', context, (request, principal) => setUserRole(staff, request, principal)),
     disableUser: unary('disableUser', context, (request, principal) => disableUser(staff, request, principal)),
     login: publicUnary('login', context, (request, deadline) => login(staff, request, deadline)),

@@ -4,6 +4,7 @@ import type { Grant } from '../model/grants.js';
 import { generateApiToken, hashToken } from '../auth/tokens.js';
 import { KeywardError, invalidArgument } from '../errors.js';
 import { addSeconds } from '../lifecycle/facts.js';
+import type { CreationPosition, PageQuery } from '../paging/pager.js';
 import type { KeyStore } from '../store/key-store.js';
 import type { ApiTokenRecord } from '../model/api-token.js';
 import { isKeySetName } from '../model/names.js';
@@ -67,8 +68,9 @@ export class ApiTokens {
     return { token, secret };
   }
 
-  list(): Promise<ApiTokenRecord[]> {
-    return this.store.listApiTokens();
+  /** Oldest first. */
+  list(page: PageQuery<CreationPosition>): Promise<ApiTokenRecord[]> {
+    return this.store.listApiTokens(page);
   }
 
   async revoke(id: string, reason: string, actor: string): Promise<ApiTokenRecord> {

@@ -9,6 +9,7 @@ import { type Role, ROLES } from '../model/roles.js';
 import { INTERNAL_KEY_SET, SESSION_ISSUER } from '../auth/session-tokens.js';
 import { invalidArgument, KeywardError } from '../errors.js';
 import { addSeconds } from '../lifecycle/facts.js';
+import type { PageQuery } from '../paging/pager.js';
 import type { KeyStore } from '../store/key-store.js';
 import type { KeyEventInput } from '../model/events.js';
 import type { UserRecord } from '../model/user.js';
@@ -56,8 +57,9 @@ export class Staff {
     return user;
   }
 
-  listUsers(): Promise<UserRecord[]> {
-    return this.deps.store.listUsers();
+  /** By username. */
+  listUsers(page: PageQuery<string>): Promise<UserRecord[]> {
+    return this.deps.store.listUsers(page);
   }
 
   async setRole(username: string, role: Role, actor: string): Promise<UserRecord> {

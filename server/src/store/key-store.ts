@@ -11,6 +11,7 @@ import type { KeyEventInput, KeyEventRecord } from '../model/events.js';
 import type { KeyRecord } from '../model/key.js';
 import type { KeySetRecord, KeySetSnapshot } from '../model/key-set.js';
 import type { UserRecord } from '../model/user.js';
+import type { CreationPosition, PageQuery } from '../paging/pager.js';
 
 export interface StateChange {
   readonly kid: string;
@@ -108,7 +109,8 @@ export interface KeyStore {
   recordSightings(sightings: readonly ClientSighting[]): Promise<void>;
   readinessCounts(keySetName: string, since: Date, keyCreatedAt: Date): Promise<ReadinessCounts>;
 
-  listApiTokens(): Promise<ApiTokenRecord[]>;
+  /** Oldest first (createdAt, id): every token, or one page of them. */
+  listApiTokens(page?: PageQuery<CreationPosition>): Promise<ApiTokenRecord[]>;
   /** Inserts the token unless one with the same hash exists; true when it was inserted. */
   ensureApiToken(token: ApiTokenRecord): Promise<boolean>;
   /** Inserts a token with its audit event, and tells every replica. */
@@ -138,7 +140,8 @@ export interface KeyStore {
 
   /** ALREADY_EXISTS when the username is taken. Staff changes notify every replica. */
   createUser(user: UserRecord, event: KeyEventInput): Promise<void>;
-  listUsers(): Promise<UserRecord[]>;
+  /** One page of users, by username. */
+  listUsers(page: PageQuery<string>): Promise<UserRecord[]>;
   findUser(username: string): Promise<UserRecord | undefined>;
   /**
    * Changes a user and ends all of its sessions; undefined when there is no such user. Disabling a

@@ -1,8 +1,8 @@
 // @vitest-environment node
 // The Prisma store against a real PostgreSQL: the batch writes, the guarded state changes, the
-// scheduler's advisory lock, event paging and the shared count of failed logins.
+// scheduler's advisory lock, paging (events, tokens, users) and the shared count of failed logins.
 import pg from 'pg';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { queryDatabase } from '../../../test/support/sql.js';
@@ -212,6 +212,45 @@ describe('listEvents', () => {
     const rest = await store.listEvents({ keySet: 'paged', limit: 10, beforeId: first[1]!.id });
     expect(rest.map((e) => e.type)).toEqual(['key.published', 'key_set.created']);
     expect((await store.listEvents({ kid: 'paged-1', limit: 10 })).map((e) => e.type)).toEqual(['key_set.created']);
+  });
+});
+
+describe('listApiTokens', () => {
+  it('pages oldest first, tokens of the same millisecond by id', async () => {
+    const made = [at(2), at(1), at(2), at(2), at(3)].map((createdAt) => ({
+      id: randomUUID(),
+      name: 'paged',
+      tokenHash: randomBytes(32),
+      grants: [],
+      createdAt,
+      createdBy: null,
+      expiresAt: null,
+      revokedAt: null,
+      lastUsedAt: null,
+    }));
+    for (const token of made) await store.createApiToken(token, noEvent);
+    const ids = (tokens: { id: string }[]) => tokens.map((token) => token.id);
+    const all = await store.listApiTokens();
+    expect(ids(all)).toEqual(
+      ids([...made].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1))),
+    );
+    const first = await store.listApiTokens({ after: undefined, limit: 2 });
+    const rest = await store.listApiTokens({ after: first[1], limit: 10 });
+    expect([...ids(first), ...ids(rest)]).toEqual(ids(all));
+  });
+});
+
+describe('listUsers', () => {
+  it('pages by username', async () => {
+    for (const username of ['pc', 'pa', 'pd', 'pb']) {
+      const user = { id: randomUUID(), username, passwordHash: 'x', role: 'viewer' as const, createdAt: T0 };
+      await store.createUser({ ...user, createdBy: null, disabledAt: null }, noEvent);
+    }
+    const names = async (after: string | undefined, limit: number) =>
+      (await store.listUsers({ after, limit })).map((user) => user.username).filter((name) => /^p[a-d]$/.test(name));
+    expect(await names(undefined, 100)).toEqual(['pa', 'pb', 'pc', 'pd']);
+    expect(await names('pb', 1)).toEqual(['pc']);
+    expect(await names('pd', 10)).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SealedKey } from '../crypto/envelope.js';
 import { KeywardError } from '../errors.js';
+import type { CreationPosition, PageQuery } from '../paging/pager.js';
 import { CHANGES_CHANNEL, encodeChangeNotice } from '../sync/channel.js';
 import { translateDatabaseError } from './database-errors.js';
 import { PrismaClient, type Prisma } from './generated/client.js';
@@ -197,8 +198,18 @@ export class PrismaKeyStore implements KeyStore {
     return { seen: Number(row?.seen ?? 0), holdingKey: Number(row?.holding ?? 0) };
   }
 
-  async listApiTokens(): Promise<ApiTokenRecord[]> {
-    const rows = await this.#run(() => this.#prisma.apiToken.findMany({ orderBy: { createdAt: 'asc' } }));
+  async listApiTokens(page?: PageQuery<CreationPosition>): Promise<ApiTokenRecord[]> {
+    const after = page?.after;
+    const rows = await this.#run(() =>
+      this.#prisma.apiToken.findMany({
+        where:
+          after === undefined
+            ? {}
+            : { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        ...(page === undefined ? {} : { take: page.limit }),
+      }),
+    );
     return rows.map(toApiTokenRecord);
   }
 
@@ -287,8 +298,14 @@ export class PrismaKeyStore implements KeyStore {
     );
   }
 
-  async listUsers(): Promise<UserRecord[]> {
-    const rows = await this.#run(() => this.#prisma.user.findMany({ orderBy: { username: 'asc' } }));
+  async listUsers(page: PageQuery<string>): Promise<UserRecord[]> {
+    const rows = await this.#run(() =>
+      this.#prisma.user.findMany({
+        where: page.after === undefined ? {} : { username: { gt: page.after } },
+        orderBy: { username: 'asc' },
+        take: page.limit,
+      }),
+    );
     return rows.map(toUserRecord);
   }
 

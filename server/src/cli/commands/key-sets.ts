@@ -20,7 +20,7 @@ const list: Command = {
   options: {},
   summary: 'the key sets this token may read',
   prepare: () => async (context) => {
-    const response = await context.rpc.listKeySets({});
+    const response = await context.rpc.listKeySets({ pageSize: 0, pageToken: '' });
     if (context.json) return printJson(context, ListKeySetsResponse.toJSON(response));
     context.out.stdout(
       formatTable(

@@ -10,7 +10,7 @@ const list: Command = {
   options: {},
   summary: 'the keys of a key set, their states and since when',
   prepare: (input) => async (context) => {
-    const response = await context.rpc.listKeys({ keySet: input.arg('key-set') });
+    const response = await context.rpc.listKeys({ keySet: input.arg('key-set'), pageSize: 0, pageToken: '' });
     if (context.json) return printJson(context, ListKeysResponse.toJSON(response));
     context.out.stdout(
       formatTable(

@@ -22,7 +22,7 @@ const list: Command = {
   options: {},
   summary: "every API token's metadata (never a secret)",
   prepare: () => async (context) => {
-    const response = await context.rpc.listApiTokens({});
+    const response = await context.rpc.listApiTokens({ pageSize: 0, pageToken: '' });
     if (context.json) return printJson(context, ListApiTokensResponse.toJSON(response));
     const now = new Date();
     context.out.stdout(

@@ -31,7 +31,7 @@ const list: Command = {
   options: {},
   summary: 'every staff account, its role and status (never a password)',
   prepare: () => async (context) => {
-    const response = await context.rpc.listUsers({});
+    const response = await context.rpc.listUsers({ pageSize: 0, pageToken: '' });
     if (context.json) return printJson(context, ListUsersResponse.toJSON(response));
     context.out.stdout(
       formatTable(

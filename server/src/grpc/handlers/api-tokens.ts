@@ -2,15 +2,24 @@
 import type {
   CreateApiTokenRequest,
   CreateApiTokenResponse,
+  ListApiTokensRequest,
   ListApiTokensResponse,
   RevokeApiTokenRequest,
   RevokeApiTokenResponse,
   WhoAmIResponse,
 } from '@keyward/proto/keyward/v1';
 import { actorName, type Principal } from '../../auth/principal.js';
+import { oldestFirst, type CreationPosition, type Listing, type Pager } from '../../paging/pager.js';
 import type { ApiTokens } from '../../service/api-tokens.js';
 import { wholeSeconds } from '../../service/policy-patch.js';
+import type { ApiTokenRecord } from '../../model/api-token.js';
 import { grantsFromWire, grantsToWire, toWireApiToken } from '../token-messages.js';
+
+const API_TOKENS: Listing<ApiTokenRecord, CreationPosition> = {
+  scope: ['ListApiTokens'],
+  order: oldestFirst,
+  positionOf: ({ createdAt, id }) => ({ createdAt, id }),
+};
 
 export async function createApiToken(
   tokens: ApiTokens,
@@ -28,8 +37,13 @@ export async function createApiToken(
   return { token: toWireApiToken(token), secret };
 }
 
-export async function listApiTokens(tokens: ApiTokens): Promise<ListApiTokensResponse> {
-  return { tokens: (await tokens.list()).map(toWireApiToken) };
+export async function listApiTokens(
+  tokens: ApiTokens,
+  pager: Pager,
+  request: ListApiTokensRequest,
+): Promise<ListApiTokensResponse> {
+  const page = await pager.page(request, API_TOKENS, (query) => tokens.list(query));
+  return { tokens: page.items.map(toWireApiToken), nextPageToken: page.nextPageToken };
 }
 
 export async function revokeApiToken(

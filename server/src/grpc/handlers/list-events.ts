@@ -1,32 +1,26 @@
 import type { Event, ListEventsRequest, ListEventsResponse } from '@keyward/proto/keyward/v1';
-import { invalidArgument } from '../../errors.js';
+import { newestIdFirst, type Listing, type Pager } from '../../paging/pager.js';
 import { validateKeySetName } from '../../model/names.js';
 import { validateKid } from '../../service/request-values.js';
 import type { KeyStore } from '../../store/key-store.js';
 import type { KeyEventRecord } from '../../model/events.js';
 
-const DEFAULT_PAGE_SIZE = 50;
-const MAX_PAGE_SIZE = 500;
-const TOKEN_PREFIX = 'v1:';
-// Event ids are PostgreSQL bigints.
-const MAX_BIGINT = 2n ** 63n - 1n;
-
-export async function listEvents(store: KeyStore, request: ListEventsRequest): Promise<ListEventsResponse> {
-  const limit = request.pageSize === 0 ? DEFAULT_PAGE_SIZE : request.pageSize;
-  if (limit > MAX_PAGE_SIZE) throw invalidArgument('page_size', `must be at most ${MAX_PAGE_SIZE}`);
-  const events = await store.listEvents({
-    ...(request.keySet === '' ? {} : { keySet: validateKeySetName(request.keySet, 'key_set') }),
-    ...(request.kid === '' ? {} : { kid: validateKid(request.kid) }),
-    ...(request.pageToken === '' ? {} : { beforeId: decodePageToken(request.pageToken) }),
-    // One more than asked tells whether another page follows.
-    limit: limit + 1,
-  });
-  const page = events.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    events: page.map(toWireEvent),
-    nextPageToken: events.length > limit && last !== undefined ? encodePageToken(last.id) : '',
+export async function listEvents(
+  store: KeyStore,
+  pager: Pager,
+  request: ListEventsRequest,
+): Promise<ListEventsResponse> {
+  const keySet = request.keySet === '' ? undefined : validateKeySetName(request.keySet, 'key_set');
+  const kid = request.kid === '' ? undefined : validateKid(request.kid);
+  const events: Listing<KeyEventRecord, bigint> = {
+    scope: ['ListEvents', request.keySet, request.kid],
+    order: newestIdFirst,
+    positionOf: (event) => event.id,
   };
+  const page = await pager.page(request, events, ({ after, limit }) =>
+    store.listEvents({ keySet, kid, beforeId: after, limit }),
+  );
+  return { events: page.items.map(toWireEvent), nextPageToken: page.nextPageToken };
 }
 
 function toWireEvent(event: KeyEventRecord): Event {
@@ -42,17 +36,4 @@ function toWireEvent(event: KeyEventRecord): Event {
     afterJson: event.after === null || event.after === undefined ? '' : JSON.stringify(event.after),
     createdAt: event.at,
   };
-}
-
-function encodePageToken(id: bigint): string {
-  return Buffer.from(`${TOKEN_PREFIX}${id}`, 'utf8').toString('base64url');
-}
-
-function decodePageToken(token: string): bigint {
-  const decoded = Buffer.from(token, 'base64url').toString('utf8');
-  const id = decoded.startsWith(TOKEN_PREFIX) ? decoded.slice(TOKEN_PREFIX.length) : '';
-  if (!/^\d{1,19}$/.test(id) || BigInt(id) > MAX_BIGINT) {
-    throw invalidArgument('page_token', 'is not a token this service issued');
-  }
-  return BigInt(id);
 }

@@ -5,6 +5,7 @@ import {
   type CreateUserResponse,
   type DisableUserRequest,
   type DisableUserResponse,
+  type ListUsersRequest,
   type ListUsersResponse,
   type LoginRequest,
   type LoginResponse,
@@ -16,6 +17,7 @@ import {
 import { actorName, type Principal } from '../../auth/principal.js';
 import type { Role } from '../../model/roles.js';
 import type { CallDeadline } from '../../limits/call-deadline.js';
+import { byName, type Listing, type Pager } from '../../paging/pager.js';
 import { parseRole, type Staff } from '../../service/staff.js';
 import type { UserRecord } from '../../model/user.js';
 
@@ -23,6 +25,12 @@ const WIRE_ROLES: Readonly<Record<Role, WireRole>> = {
   viewer: WireRole.ROLE_VIEWER,
   operator: WireRole.ROLE_OPERATOR,
   admin: WireRole.ROLE_ADMIN,
+};
+
+const USERS: Listing<UserRecord, string> = {
+  scope: ['ListUsers'],
+  order: byName,
+  positionOf: (user) => user.username,
 };
 
 function roleFromWire(role: WireRole): Role {
@@ -53,8 +61,9 @@ export async function createUser(
   return { user: toWireUser(user) };
 }
 
-export async function listUsers(staff: Staff): Promise<ListUsersResponse> {
-  return { users: (await staff.listUsers()).map(toWireUser) };
+export async function listUsers(staff: Staff, pager: Pager, request: ListUsersRequest): Promise<ListUsersResponse> {
+  const page = await pager.page(request, USERS, (query) => staff.listUsers(query));
+  return { users: page.items.map(toWireUser), nextPageToken: page.nextPageToken };
 }
 
 export async function setUserRole(
