@@ -34,3 +34,4 @@ if (mtime(prismaOut) < mtime(join(root, 'prisma', 'schema.prisma'))) {
 
 // Incremental: a no-op when nothing changed.
 run(['run', 'build:server']);
+run(['run', 'build:cli']);

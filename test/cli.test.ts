@@ -1,6 +1,6 @@
 // The `keyward` admin command, end to end: the compiled file run as a child process the way a user
-// runs it (`node server/dist/cli/main.js ...`, token in KEYWARD_TOKEN), against a real service on a
-// fresh database. `npm test` builds first; while developing, `npx tsc -b server`.
+// runs it (`node cli/dist/main.js ...`, token in KEYWARD_TOKEN), against a real service on a
+// fresh database. `npm test` builds first; while developing, `npx tsc -b cli`.
 
 import {
   Server,
@@ -24,7 +24,7 @@ import { TEST_ADMIN_TOKEN, useTestKeyward } from './support/keyward.js';
 import { makeTestPki } from './support/tls-certificates.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = fileURLToPath(new URL('../server/dist/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../cli/dist/main.js', import.meta.url));
 
 const kw = useTestKeyward();
 
@@ -126,7 +126,7 @@ let scratch = '';
 const rotation = { before: '', after: '' };
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -b server)`);
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -b cli)`);
   scratch = await mkdtemp(join(tmpdir(), 'keyward-cli-'));
 });
 
@@ -201,13 +201,13 @@ describe('keyward (the admin command)', () => {
 
   it('events lists the rotation, with its reason and actor', async () => {
     const events = await ok(['events', '--key-set', 'payments']);
-    expect(events.stdout.split('\n')[0]).toMatch(/^ID +TIME +TYPE +KEY SET +KID +ACTOR +REASON$/);
+    expect(events.stdout.split('\n')[0]).toMatch(/^ID +TIME +TYPE +OUTCOME +KEY SET +KID +ACTOR +REASON$/);
     // An immediate rotation: the old key retires and the new one activates, both with the reason.
     expect(events.stdout).toMatch(
-      new RegExp(` key\\.retired +payments +${rotation.before} +token:\\S+ +cli rotation test$`, 'm'),
+      new RegExp(` key\\.retired +applied +payments +${rotation.before} +token:\\S+ +cli rotation test$`, 'm'),
     );
     expect(events.stdout).toMatch(
-      new RegExp(` key\\.activated +payments +${rotation.after} +token:\\S+ +cli rotation test$`, 'm'),
+      new RegExp(` key\\.activated +applied +payments +${rotation.after} +token:\\S+ +cli rotation test$`, 'm'),
     );
 
     // A kid (base64url) may start with "-": given with "=", it cannot be taken for an option.

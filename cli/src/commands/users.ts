@@ -13,6 +13,7 @@ import {
 import { readPassword } from '../stdin.js';
 import { formatFields, formatTable, type Cell } from '../table.js';
 import { present, printJson, ROLE_NAMES, roleName, roleOf, type Command, type CommandContext } from './command.js';
+import { wholeList } from '../pages.js';
 
 const ROLE_OPTION = {
   type: 'string',
@@ -31,7 +32,7 @@ const list: Command = {
   options: {},
   summary: 'every staff account, its role and status (never a password)',
   prepare: () => async (context) => {
-    const response = await context.rpc.listUsers({ pageSize: 0, pageToken: '' });
+    const response = await wholeList('users', (page) => context.rpc.listUsers(page));
     if (context.json) return printJson(context, ListUsersResponse.toJSON(response));
     context.out.stdout(
       formatTable(

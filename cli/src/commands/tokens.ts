@@ -13,6 +13,7 @@ import { parseDuration, toProtoDuration } from '../durations.js';
 import { formatFields, formatTable, type Cell } from '../table.js';
 import { formatGrants, parseGrant, present, printJson, SCOPE_NAMES, type Command } from './command.js';
 import { REASON_OPTION, reasonOf } from './rotation.js';
+import { wholeList } from '../pages.js';
 
 export const SECRET_NOTICE = 'Store the secret now: it is not shown again (Keyward keeps only its hash).';
 
@@ -22,7 +23,7 @@ const list: Command = {
   options: {},
   summary: "every API token's metadata (never a secret)",
   prepare: () => async (context) => {
-    const response = await context.rpc.listApiTokens({ pageSize: 0, pageToken: '' });
+    const response = await wholeList('tokens', (page) => context.rpc.listApiTokens(page));
     if (context.json) return printJson(context, ListApiTokensResponse.toJSON(response));
     const now = new Date();
     context.out.stdout(

@@ -2,12 +2,11 @@
 // errors first, before anything is read or connected), resolve the connection and the token, run
 // the command, and turn any failure into one line on standard error and an exit status.
 
-import { parseCommandLine } from './args.js';
 import { COMMANDS } from './commands/index.js';
 import { connect, readToken, resolveSettings, tokenSource, type Connection } from './connection.js';
 import { EXIT_OK, report, UsageError, type CallContext } from './failure.js';
-import { helpText } from './help.js';
 import { Terminal, type Io } from './output.js';
+import { parseCommandLine } from './parse.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -18,7 +17,7 @@ export async function runCli(argv: readonly string[], env: Env, io: Io): Promise
   try {
     const parsed = parseCommandLine(argv, COMMANDS);
     if (parsed.kind === 'help') {
-      terminal.stdout(helpText(parsed.commands, COMMANDS));
+      terminal.stdout(parsed.text);
       return EXIT_OK;
     }
     const { command, input } = parsed;

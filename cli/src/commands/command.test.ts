@@ -1,6 +1,6 @@
 import { Role, Scope } from '@keyward/proto/keyward/v1';
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine } from '../args.js';
+import { parseCommandLine } from '../parse.js';
 import { parseGrant, ROLE_NAMES, roleName, roleOf, SCOPE_NAMES, scopeName } from './command.js';
 import { COMMANDS } from './index.js';
 

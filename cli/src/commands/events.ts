@@ -5,11 +5,11 @@ import { ListEventsResponse, type Event } from '@keyward/proto/keyward/v1';
 import { quoteArg } from '../args.js';
 import { formatTable } from '../table.js';
 import { printJson, type Command } from './command.js';
+import { MAX_PAGE_SIZE } from '../pages.js';
 
 export const DEFAULT_EVENT_LIMIT = 50;
 const MAX_EVENT_LIMIT = 100_000;
 /** The service's largest page. */
-const MAX_PAGE_SIZE = 500;
 
 const events: Command = {
   path: ['events'],
@@ -44,11 +44,12 @@ const events: Command = {
       if (context.json) return printJson(context, ListEventsResponse.toJSON({ events: collected, nextPageToken: '' }));
       context.out.stdout(
         formatTable(
-          ['ID', 'TIME', 'TYPE', 'KEY SET', 'KID', 'ACTOR', 'REASON'],
+          ['ID', 'TIME', 'TYPE', 'OUTCOME', 'KEY SET', 'KID', 'ACTOR', 'REASON'],
           collected.map((event) => [
             event.id,
             event.createdAt,
             event.type,
+            event.outcome,
             event.keySet,
             event.kid,
             event.actor,

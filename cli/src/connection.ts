@@ -8,10 +8,18 @@
 // A bad flag is a UsageError (exit 2); a bad variable or file names itself in a CliFailure (exit 1).
 // Neither the token nor the content of any file it reads ever appears in a message.
 
-import { credentials, Metadata, type ChannelCredentials, type handleUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials,
+  Metadata,
+  type CallOptions,
+  type ChannelCredentials,
+  type handleUnaryCall,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { KeyServiceClient, KeyServiceService, type KeyServiceServer } from '@keyward/proto/keyward/v1';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { quoteArg } from './args.js';
 import { CliFailure, UsageError } from './failure.js';
 
@@ -193,31 +201,29 @@ export interface Connection {
   close(): void;
 }
 
+/** A generated client method in the callback-last form util.promisify takes (grpc-js's own overloads). */
 type UnaryMethod = (
   request: unknown,
   metadata: Metadata,
-  options: { deadline: number },
+  options: Partial<CallOptions>,
   callback: (error: ServiceError | null, response: unknown) => void,
-) => unknown;
+) => void;
 
 /** `token` undefined: calls carry no authorization at all. */
 export function connect(settings: ConnectionSettings, token: string | undefined): Connection {
   const client = new KeyServiceClient(settings.address, channelCredentials(settings.tls), {
     'grpc.primary_user_agent': 'keyward-cli',
   });
-  const rpc: Record<string, unknown> = {};
+  const methods = client as unknown as Readonly<Record<string, UnaryMethod>>;
+  const rpc: Record<string, (request: unknown) => Promise<unknown>> = {};
   for (const name of Object.keys(KeyServiceService)) {
-    const method = (client as unknown as Record<string, UnaryMethod>)[name];
+    const method = methods[name];
     if (method === undefined) continue;
-    rpc[name] = (request: unknown) => {
+    const call = promisify(method).bind(client);
+    rpc[name] = (request) => {
       const metadata = new Metadata();
       if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
-      const deadline = Date.now() + settings.timeoutSeconds * 1000;
-      return new Promise((resolvePromise, reject) => {
-        method.call(client, request, metadata, { deadline }, (error, response) =>
-          error === null ? resolvePromise(response) : reject(error),
-        );
-      });
+      return call(request, metadata, { deadline: Date.now() + settings.timeoutSeconds * 1000 });
     };
   }
   return { rpc: rpc as KeywardRpc, close: () => client.close() };

@@ -13,6 +13,7 @@ import { quoteArg } from '../args.js';
 import { describeDuration } from '../durations.js';
 import { formatFields, formatTable, type Cell } from '../table.js';
 import { present, printJson, type Command } from './command.js';
+import { wholeList } from '../pages.js';
 
 const list: Command = {
   path: ['key-sets', 'list'],
@@ -20,7 +21,7 @@ const list: Command = {
   options: {},
   summary: 'the key sets this token may read',
   prepare: () => async (context) => {
-    const response = await context.rpc.listKeySets({ pageSize: 0, pageToken: '' });
+    const response = await wholeList('keySets', (page) => context.rpc.listKeySets(page));
     if (context.json) return printJson(context, ListKeySetsResponse.toJSON(response));
     context.out.stdout(
       formatTable(

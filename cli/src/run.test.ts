@@ -40,4 +40,20 @@ describe('runCli', () => {
     expect(result).toMatchObject({ code: 1, stdout: '', stdinRead: false });
     expect(result.stderr).toMatch(/^keyward: no API token: set KEYWARD_TOKEN/);
   });
+
+  it('prints help on standard output with status 0, and a usage mistake as two lines on standard error with status 2', async () => {
+    const help = await run(['rotate', '--help'], {}, undefined);
+    expect(help).toMatchObject({ code: 0, stderr: '', stdinRead: false });
+    expect(help.stdout).toMatch(/^usage: keyward rotate <key-set> --reason <text> \[--immediate\]\n/);
+
+    const mistake = await run(['rotate', 'payments', '--reason', 'x', '--force'], {}, undefined);
+    expect(mistake).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'keyward: unknown option --force for "keyward rotate"\n' +
+        'usage: keyward rotate <key-set> --reason <text> [--immediate]\n',
+      stdinRead: false,
+    });
+  });
 });

@@ -3,6 +3,7 @@
 import { GetKeyTimelineResponse, ListKeysResponse, type StateInterval } from '@keyward/proto/keyward/v1';
 import { cellText, formatTable } from '../table.js';
 import { printJson, stateName, stateSince, type Command } from './command.js';
+import { wholeList } from '../pages.js';
 
 const list: Command = {
   path: ['keys', 'list'],
@@ -10,7 +11,7 @@ const list: Command = {
   options: {},
   summary: 'the keys of a key set, their states and since when',
   prepare: (input) => async (context) => {
-    const response = await context.rpc.listKeys({ keySet: input.arg('key-set'), pageSize: 0, pageToken: '' });
+    const response = await wholeList('keys', (page) => context.rpc.listKeys({ keySet: input.arg('key-set'), ...page }));
     if (context.json) return printJson(context, ListKeysResponse.toJSON(response));
     context.out.stdout(
       formatTable(

@@ -1,8 +1,10 @@
+import { Metadata, Server, ServerCredentials, status, type ServiceError } from '@grpc/grpc-js';
+import { KeyServiceService, type KeyServiceServer } from '@keyward/proto/keyward/v1';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelCredentials, readToken, resolveSettings, tokenSource } from './connection.js';
+import { channelCredentials, connect, readToken, resolveSettings, tokenSource } from './connection.js';
 import { CliFailure, UsageError } from './failure.js';
 
 const TOKEN = 'kw_unit_test_token_value_0123456789';
@@ -136,5 +138,60 @@ describe('channelCredentials', () => {
     const ca = join(dir, 'ca.pem');
     await writeFile(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
     expect(channelCredentials({ ca, cert: undefined, key: undefined })._isSecure()).toBe(true);
+  });
+});
+
+describe('connect', () => {
+  /** A stand-in KeyService: WhoAmI names the bearer it was sent; Logout refuses; Rewrap never answers. */
+  async function serve(): Promise<{ address: string; stop(): void }> {
+    const server = new Server();
+    const handlers = {
+      whoAmI: (call, callback) => {
+        const bearer = call.metadata.get('authorization')[0];
+        callback(null, { principal: bearer === undefined ? 'nobody' : String(bearer), grants: [] });
+      },
+      logout: (_call, callback) => {
+        const trailers = new Metadata();
+        trailers.set('retry-after-ms', '250');
+        callback({ code: status.RESOURCE_EXHAUSTED, details: 'slow down', metadata: trailers });
+      },
+      rewrapKeys: () => {},
+    } satisfies Partial<KeyServiceServer>;
+    server.addService(KeyServiceService, handlers);
+    const port = await new Promise<number>((resolvePort, reject) =>
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
+        error === null ? resolvePort(bound) : reject(error),
+      ),
+    );
+    return { address: `127.0.0.1:${port}`, stop: () => server.forceShutdown() };
+  }
+
+  it('calls each RPC as a promise, with the token as a bearer, or no authorization without one', async () => {
+    const service = await serve();
+    const settings = { address: service.address, tls: undefined, timeoutSeconds: 5 };
+    const withToken = connect(settings, TOKEN);
+    const anonymous = connect(settings, undefined);
+    try {
+      expect(await withToken.rpc.whoAmI({})).toMatchObject({ principal: `Bearer ${TOKEN}` });
+      expect(await anonymous.rpc.whoAmI({})).toMatchObject({ principal: 'nobody' });
+    } finally {
+      withToken.close();
+      anonymous.close();
+      service.stop();
+    }
+  });
+
+  it("rejects with grpc-js's ServiceError, trailers included, and gives up at the deadline", async () => {
+    const service = await serve();
+    const connection = connect({ address: service.address, tls: undefined, timeoutSeconds: 0.2 }, TOKEN);
+    try {
+      const refused = (await connection.rpc.logout({}).catch((error: unknown) => error)) as ServiceError;
+      expect(refused).toMatchObject({ code: status.RESOURCE_EXHAUSTED, details: 'slow down' });
+      expect(refused.metadata.get('retry-after-ms')).toEqual(['250']);
+      await expect(connection.rpc.rewrapKeys({})).rejects.toMatchObject({ code: status.DEADLINE_EXCEEDED });
+    } finally {
+      connection.close();
+      service.stop();
+    }
   });
 });
