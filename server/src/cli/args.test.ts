@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GENERAL_USAGE, parseCommandLine, quoteArg, synopsis, unionOptions, type CommandShape } from './args.js';
 import { COMMANDS } from './commands/index.js';
-import type { Command } from './commands/command.js';
 import { UsageError } from './failure.js';
 
 function run(argv: string[]) {
@@ -140,7 +139,7 @@ describe('parseCommandLine', () => {
       fc.property(fc.array(argument, { maxLength: 8 }), (argv) => {
         try {
           const parsed = parseCommandLine(argv, COMMANDS);
-          if (parsed.kind === 'run') (parsed.command as Command).prepare(parsed.input);
+          if (parsed.kind === 'run') parsed.command.prepare(parsed.input);
         } catch (error) {
           expect(error).toBeInstanceOf(UsageError);
           // Value parsers leave the usage to the dispatcher; everything else brings it.

@@ -4,7 +4,7 @@ import { defaultPolicy } from '../lifecycle/policy.js';
 import type { KeyState } from '../lifecycle/states.js';
 import { FRESH_KEY_LIFECYCLE, type KeyRecord, type KeySetRecord } from '../store/records.js';
 import { buildDiscovery } from './discovery.js';
-import { buildJwks } from './jwks.js';
+import { buildJwks, type PublishedJwk } from './jwks.js';
 
 const KEY_SET: KeySetRecord = {
   id: 'ks',
@@ -43,7 +43,7 @@ const KEYS = [
 
 describe('buildJwks', () => {
   it('publishes PENDING, ACTIVE and RETIRED keys only: the signer first, then pending, then retired newest first', () => {
-    const kids = JSON.parse(buildJwks(KEYS).text).keys.map((jwk: { kid: string }) => jwk.kid);
+    const kids = (JSON.parse(buildJwks(KEYS).text) as { keys: PublishedJwk[] }).keys.map((jwk) => jwk.kid);
     expect(kids).toEqual(['active', 'pending', 'retired-new', 'retired-old']);
   });
 
@@ -83,6 +83,6 @@ describe('buildDiscovery', () => {
 
   it('uses the key set issuer when it has one', () => {
     const document = buildDiscovery({ ...KEY_SET, issuer: 'https://login.example.com' }, [], 'https://k.example');
-    expect(JSON.parse(document.text).issuer).toBe('https://login.example.com');
+    expect((JSON.parse(document.text) as { issuer: string }).issuer).toBe('https://login.example.com');
   });
 });

@@ -2,7 +2,6 @@
 import type { Algorithm, RsaModulusBits } from '../crypto/algorithms.js';
 import type { PublicJwk } from '../crypto/jwk.js';
 import type { KeySetPolicy } from '../lifecycle/policy.js';
-import type { KeyState, KeyUse } from '../lifecycle/states.js';
 import type { Prisma } from './generated/client.js';
 import type { Grant } from '../auth/scopes.js';
 import type { ApiTokenRecord, KeyEventRecord, KeyRecord, KeySetRecord, KeySetSnapshot, KidScheme } from './records.js';
@@ -54,8 +53,8 @@ function toKeyRecord(row: KeyRow): KeyRecord {
     keySetId: row.keySetId,
     kid: row.kid,
     alg: row.alg as Algorithm,
-    use: row.use as KeyUse,
-    state: row.state as KeyState,
+    use: row.use,
+    state: row.state,
     publicJwk: row.publicJwk as unknown as PublicJwk,
     createdAt: row.createdAt,
     activatedAt: row.activatedAt,
