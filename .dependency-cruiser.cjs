@@ -1,4 +1,4 @@
-// The layering rules of server/src, checked by `npm run depcheck` (part of `npm test`).
+// The layering rules of server/src and cli/src, checked by `npm run depcheck` (part of `npm test`).
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -16,8 +16,15 @@ module.exports = {
       name: 'no-test-code-in-production',
       severity: 'error',
       comment: 'Production code never imports tests or test support: they are not built into server/dist.',
-      from: { path: '^server/src/', pathNot: ['\\.test\\.ts$', '/test-support/'] },
+      from: { path: '^(server|cli)/src/', pathNot: ['\\.test\\.ts$', '/test-support/'] },
       to: { path: ['\\.test\\.ts$', '/test-support/'] },
+    },
+    {
+      name: 'cli-is-a-client',
+      severity: 'error',
+      comment: 'The CLI talks to the public gRPC contract only: installing it must not install the server.',
+      from: { path: '^cli/src/' },
+      to: { path: '^server/' },
     },
   ],
   options: {

@@ -32,7 +32,7 @@ async function dump(): Promise<{ text: string; bytes: Buffer[] }> {
     let text = '';
     const bytes: Buffer[] = [];
     for (const { tablename } of tables) {
-      const { rows } = await client.query(`SELECT * FROM "${tablename}"`);
+      const { rows } = await client.query<Record<string, unknown>>(`SELECT * FROM "${tablename}"`);
       for (const row of rows) {
         for (const value of Object.values(row)) {
           if (Buffer.isBuffer(value)) {

@@ -66,7 +66,7 @@ describe('requests that change nothing', () => {
     const second = await kw.rpc.revokeApiToken({ id, reason: 'leaked, again' });
     expect(second.token!.revokedAt).toEqual(first.token!.revokedAt);
     const revocations = (await events()).filter(
-      (event) => event.type === 'api_token.revoked' && JSON.parse(event.afterJson).id === id,
+      (event) => event.type === 'api_token.revoked' && (JSON.parse(event.afterJson) as { id: string }).id === id,
     );
     expect(revocations.map((event) => [event.reason, event.outcome])).toEqual([
       ['leaked, again', 'already_revoked'],

@@ -197,14 +197,14 @@ describe('login', () => {
 
 describe('what scoped tokens see', () => {
   it('lists only the key sets a token may read', async () => {
-    const { keySets } = await kw.rpc.listKeySets({}, secrets['alpha-read']!);
+    const { keySets } = await kw.rpc.listKeySets({}, secrets['alpha-read']);
     expect(keySets.map((keySet) => keySet.name)).toEqual(['alpha']);
-    const { keySets: none } = await kw.rpc.listKeySets({}, secrets['alpha-sign']!);
+    const { keySets: none } = await kw.rpc.listKeySets({}, secrets['alpha-sign']);
     expect(none).toEqual([]);
   });
 
   it('says who the caller is and what it may do', async () => {
-    expect(await kw.rpc.whoAmI({}, secrets['alpha-sign']!)).toEqual({
+    expect(await kw.rpc.whoAmI({}, secrets['alpha-sign'])).toEqual({
       principal: 'token:alpha-sign',
       grants: [{ keySet: 'alpha', scopes: [Scope.SCOPE_SIGN] }],
       expiresAt: undefined,

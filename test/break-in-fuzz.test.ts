@@ -1016,7 +1016,7 @@ describe('(3) policy values', () => {
 
 /** Every scope the contract defines (ts-proto adds UNRECOGNIZED = -1; 0 is UNSPECIFIED). */
 const VALID_SCOPES: readonly number[] = Object.values(Scope).filter(
-  (value): value is number => typeof value === 'number' && value > 0,
+  (value): value is number => typeof value === 'number' && value > Scope.SCOPE_UNSPECIFIED,
 );
 const scopeNumber = fc.oneof(
   { weight: 5, arbitrary: fc.integer({ min: 0, max: Math.max(...VALID_SCOPES) + 1 }) },
@@ -1043,7 +1043,7 @@ function tokenEncodable(request: CreateApiTokenRequest): boolean {
   return (
     (request.ttl === undefined || encodable(KeySetPolicy.fromPartial({ rotationPeriod: request.ttl }))) &&
     request.grants.every((grant) =>
-      grant.scopes.every((scope) => Number.isInteger(scope) && scope >= -(2 ** 31) && scope < 2 ** 31),
+      grant.scopes.every((scope: number) => Number.isInteger(scope) && scope >= -(2 ** 31) && scope < 2 ** 31),
     )
   );
 }
@@ -1210,7 +1210,6 @@ describe('(5) the same bugs through other fields', () => {
         const discovery = (await (
           await fetch(`${kw.httpUrl}/key-sets/fz-tab-issuer/.well-known/openid-configuration`)
         ).json()) as { issuer: string };
-        // eslint-disable-next-line no-control-regex
         if (/[\u0000-\u001f\u007f]/.test(discovery.issuer)) {
           throw new Error(`published an issuer holding control characters: ${JSON.stringify(discovery.issuer)}`);
         }

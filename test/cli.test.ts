@@ -287,7 +287,7 @@ describe('keyward (the admin command)', () => {
 
     const json = JSON.parse((await ok(['users', 'list', '--json'])).stdout) as { users: Record<string, unknown>[] };
     const alice = json.users.find((user) => user.username === 'alice');
-    expect(alice).toMatchObject({ role: 'ROLE_OPERATOR', createdBy: expect.stringMatching(/^token:/) });
+    expect(alice).toMatchObject({ role: 'ROLE_OPERATOR', createdBy: expect.stringMatching(/^token:/) as unknown });
     expect(Object.keys(alice!).sort()).toEqual(['createdAt', 'createdBy', 'role', 'username']);
   });
 

@@ -3,7 +3,7 @@
 // the HTTP gateway keep serving from memory; when it is back, changes work again.
 import { RotationMode } from '@keyward/proto/keyward/v1';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestKeyward, type TestKeyward } from './support/keyward.js';
@@ -39,7 +39,9 @@ it('keeps serving reads and signatures from memory and refuses writes with UNAVA
   await proxy.cut();
 
   const signed = await kw.rpc.sign({ keySet: 'resilient', claimsJson: '{"sub":"offline"}' });
-  await expect(jwtVerify(signed.jws, createLocalJWKSet(JSON.parse(jwksBefore.jwksJson)))).resolves.toBeDefined();
+  await expect(
+    jwtVerify(signed.jws, createLocalJWKSet(JSON.parse(jwksBefore.jwksJson) as JSONWebKeySet)),
+  ).resolves.toBeDefined();
   expect(await kw.rpc.getJwks({ keySet: 'resilient' })).toEqual(jwksBefore);
   const http = await fetch(`${kw.httpUrl}/key-sets/resilient/.well-known/jwks.json`);
   expect(http.status).toBe(200);

@@ -2,7 +2,15 @@
 // Every KeyService RPC through a real gRPC client over loopback, against a real PostgreSQL.
 import { status } from '@grpc/grpc-js';
 import { KeyState, KidScheme, RotationMode } from '@keyward/proto/keyward/v1';
-import { compactVerify, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import {
+  compactVerify,
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 import { describe, expect, it } from 'vitest';
 import { useTestKeyward } from './support/keyward.js';
 import { grpcError } from './support/grpc-errors.js';
@@ -12,7 +20,7 @@ const IMMEDIATE = RotationMode.ROTATION_MODE_IMMEDIATE;
 const kw = useTestKeyward();
 
 function jwksOf(json: string) {
-  return createLocalJWKSet(JSON.parse(json));
+  return createLocalJWKSet(JSON.parse(json) as JSONWebKeySet);
 }
 
 describe('CreateKeySet', () => {
@@ -34,7 +42,7 @@ describe('CreateKeySet', () => {
     const key = created.activeKey!;
     expect(key.state).toBe(KeyState.KEY_STATE_ACTIVE);
     expect(created.keySet!.activeKid).toBe(key.kid);
-    const jwk = JSON.parse(key.publicJwkJson);
+    const jwk = JSON.parse(key.publicJwkJson) as JWK;
     expect(Object.keys(jwk).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
     const { calculateJwkThumbprint } = await import('jose');
     expect(key.kid).toBe(await calculateJwkThumbprint(jwk, 'sha256'));
@@ -47,7 +55,7 @@ describe('CreateKeySet', () => {
       kidScheme: KidScheme.KID_SCHEME_RANDOM,
     });
     const { calculateJwkThumbprint } = await import('jose');
-    const jwk = JSON.parse(created.activeKey!.publicJwkJson);
+    const jwk = JSON.parse(created.activeKey!.publicJwkJson) as JWK;
     expect(created.activeKey!.kid).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(created.activeKey!.kid).not.toBe(await calculateJwkThumbprint(jwk, 'sha256'));
   });
@@ -131,7 +139,7 @@ describe('Sign', () => {
       typ: 'at+jwt',
     });
     expect(decodeProtectedHeader(signed.jws).typ).toBe('at+jwt');
-    const payload = JSON.parse(Buffer.from(signed.jws.split('.')[1]!, 'base64url').toString());
+    const payload = JSON.parse(Buffer.from(signed.jws.split('.')[1]!, 'base64url').toString()) as JWTPayload;
     expect(payload.iat).toBe(1700000000);
   });
 
@@ -172,9 +180,9 @@ describe('GetJWKS', () => {
     const { jwksJson, etag } = await kw.rpc.getJwks({ keySet: 'default' });
     const { createHash } = await import('node:crypto');
     expect(etag).toBe(`"${createHash('sha256').update(jwksJson).digest('base64url')}"`);
-    const jwks = JSON.parse(jwksJson);
+    const jwks = JSON.parse(jwksJson) as JSONWebKeySet;
     expect(jwks.keys).toHaveLength(1);
-    expect(Object.keys(jwks.keys[0]).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+    expect(Object.keys(jwks.keys[0]!).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
   });
 
   it('serves the same bytes and ETag as the HTTP gateway', async () => {
@@ -206,7 +214,7 @@ describe('Rotate and ListKeys', () => {
 
     const after = await kw.rpc.getJwks({ keySet: 'rotating' });
     expect(after.etag).not.toBe(before.etag);
-    const kids = JSON.parse(after.jwksJson).keys.map((key: { kid: string }) => key.kid);
+    const kids = (JSON.parse(after.jwksJson) as JSONWebKeySet).keys.map((key) => key.kid);
     expect(kids).toEqual([rotated.newKey!.kid, first.kid]);
     // Both the old token and the new one verify against the current JWKS.
     await expect(jwtVerify(first.jws, jwksOf(after.jwksJson))).resolves.toMatchObject({ payload: { n: 1 } });

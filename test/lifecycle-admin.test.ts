@@ -5,7 +5,7 @@
 // the clients that fetch the JWKS. Real PostgreSQL, real gRPC, real HTTP.
 import { status } from '@grpc/grpc-js';
 import { ExcessTtl, KeyState, RotationMode, type KeySet, type KeyTimeline } from '@keyward/proto/keyward/v1';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
   addSeconds,
@@ -116,7 +116,9 @@ describe('RevokeKey', () => {
     expect(viaRpc.etag).toBe(served.etag);
     // Its tokens stop verifying against the served JWKS.
     await expect(
-      jwtVerify(oldToken.jws, createLocalJWKSet(JSON.parse(served.text)), { currentDate: clock.now() }),
+      jwtVerify(oldToken.jws, createLocalJWKSet(JSON.parse(served.text) as JSONWebKeySet), {
+        currentDate: clock.now(),
+      }),
     ).rejects.toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });
     expect(await keyOf(kw.rpc, name, first.kid)).toMatchObject({
       state: REVOKED,
@@ -185,7 +187,7 @@ describe('RevokeKey', () => {
     const signed = await sign(name);
     expect(signed.kid).toBe(fresh.kid);
     expect(await jwksKids(kw.httpUrl, name)).toEqual([fresh.kid]);
-    const served = createLocalJWKSet(JSON.parse((await fetchJwks(kw.httpUrl, name)).text));
+    const served = createLocalJWKSet(JSON.parse((await fetchJwks(kw.httpUrl, name)).text) as JSONWebKeySet);
     await expect(jwtVerify(signed.jws, served, { currentDate: clock.now() })).resolves.toBeDefined();
     expect([...(await keysByKid(kw.rpc, name)).values()].map((key) => [key.kid, key.state])).toEqual([
       [first.kid, REVOKED],
@@ -418,7 +420,7 @@ describe('UpdateKeySetPolicy', () => {
       expect(
         [...((await fetchDiscovery(kw.httpUrl, name)).id_token_signing_alg_values_supported as string[])].sort(),
       ).toEqual(['ES256', 'EdDSA']);
-      const served = createLocalJWKSet(JSON.parse(jwks.text));
+      const served = createLocalJWKSet(JSON.parse(jwks.text) as JSONWebKeySet);
       await expect(jwtVerify(esToken.jws, served, { currentDate: clock.now() })).resolves.toMatchObject({
         protectedHeader: { alg: 'ES256' },
       });
@@ -486,7 +488,7 @@ describe('max_token_ttl', () => {
     });
     const clamped = await sign(name, { sub: 'too long', exp: nowSeconds() + 86_400 });
     expect(payloadOf(clamped.jws)).toEqual({ sub: 'too long', iat: nowSeconds(), exp: nowSeconds() + 600 });
-    const served = createLocalJWKSet(JSON.parse((await fetchJwks(kw.httpUrl, name)).text));
+    const served = createLocalJWKSet(JSON.parse((await fetchJwks(kw.httpUrl, name)).text) as JSONWebKeySet);
     await expect(jwtVerify(clamped.jws, served, { currentDate: clock.now() })).resolves.toBeDefined();
 
     // A later ttl applies to later tokens.

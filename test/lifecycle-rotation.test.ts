@@ -4,7 +4,7 @@
 // catch-up after the service was down while lifecycle steps fell due. Real PostgreSQL, real gRPC,
 // real HTTP; the scheduler runs when the tests call tick().
 import { KeyState, RotationMode, type Key } from '@keyward/proto/keyward/v1';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { CachingVerifier } from './support/lifecycle-caching-verifier.js';
 import {
@@ -60,7 +60,7 @@ async function sign(keySet: string, claims: Record<string, unknown> = { sub: 'al
 /** The JWKS as served over HTTP right now, as a jose key resolver. */
 async function servedKeySet(keySet: string) {
   const { text } = await fetchJwks(kw.httpUrl, keySet);
-  return createLocalJWKSet(JSON.parse(text));
+  return createLocalJWKSet(JSON.parse(text) as JSONWebKeySet);
 }
 
 describe('SCHEDULED rotation (the default mode)', () => {

@@ -2,6 +2,7 @@
 // Master-key rotation as an operator does it: add the new key, re-wrap online, drop the old one.
 // And the start-up check that opens every stored key and names the ones that do not open.
 import { RotationMode } from '@keyward/proto/keyward/v1';
+import type { JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MasterKeyRing } from '../server/src/crypto/master-key-ring.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
@@ -65,7 +66,9 @@ it('rotates the master key online: new keys under the newest, RewrapKeys moves t
   const onlyNew = await startTestKeyward({ databaseUrl: database.url, masterKey: newKey });
   try {
     const jwks = await onlyNew.rpc.getJwks({ keySet: 'rsa' });
-    expect(JSON.parse(jwks.jwksJson).keys.slice(1)).toEqual(JSON.parse(jwksBefore.jwksJson).keys);
+    expect((JSON.parse(jwks.jwksJson) as JSONWebKeySet).keys.slice(1)).toEqual(
+      (JSON.parse(jwksBefore.jwksJson) as JSONWebKeySet).keys,
+    );
     await expect(onlyNew.rpc.sign({ keySet: 'rsa', claimsJson: '{}' })).resolves.toMatchObject({ alg: 'RS256' });
   } finally {
     await onlyNew.stop();

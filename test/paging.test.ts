@@ -110,7 +110,11 @@ const RPCS: Record<string, Listed> = {
 const NAMES = Object.keys(RPCS);
 
 /** Walks every page from the first, cycling through `sizes`; `between` runs before each next page. */
-async function walk(listed: Listed, sizes: number[], between: (page: number) => Promise<void> = async () => undefined) {
+async function walk(
+  listed: Listed,
+  sizes: number[],
+  between: (page: number) => Promise<void> = () => Promise.resolve(),
+) {
   const pages: Item[][] = [];
   let pageToken = '';
   do {

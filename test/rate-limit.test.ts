@@ -1,6 +1,6 @@
 // @vitest-environment node
 // The per-token rate limit through the real gRPC API: it trips, says when to retry, and releases.
-import { Metadata, status } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { Scope } from '@keyward/proto/keyward/v1';
 import { beforeAll, expect, it } from 'vitest';
 import { useTestKeyward } from './support/keyward.js';
@@ -24,7 +24,7 @@ it('refuses calls beyond the burst with RESOURCE_EXHAUSTED and a retry hint, per
   const refused = await grpcError(kw.rpc.whoAmI({}));
   expect(refused.code).toBe(status.RESOURCE_EXHAUSTED);
   expect(refused.details).toBe('rate limit exceeded for this token; retry in 0.5s');
-  expect((refused.metadata as Metadata).get('retry-after-ms')).toEqual(['500']);
+  expect(refused.metadata.get('retry-after-ms')).toEqual(['500']);
 
   // Another token has its own bucket.
   await expect(kw.rpc.sign({ keySet: 'default', claimsJson: '{}' }, other)).resolves.toMatchObject({ alg: 'ES256' });

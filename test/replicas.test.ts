@@ -321,9 +321,9 @@ describe('three replicas over one database', () => {
 
       const [slowOutcome, ...burstOutcomes] = await outcomes;
       const answered = burstOutcomes.filter((outcome) => outcome.status === 'fulfilled').length;
-      const cut = burstOutcomes.length - answered + (slowOutcome!.status === 'rejected' ? 1 : 0);
+      const cut = burstOutcomes.length - answered + (slowOutcome.status === 'rejected' ? 1 : 0);
       console.info(
-        `replicas: kill -9 cut ${cut} rotation(s) in flight; the RSA-4096 one was ${slowOutcome!.status === 'rejected' ? 'cut' : 'answered'}`,
+        `replicas: kill -9 cut ${cut} rotation(s) in flight; the RSA-4096 one was ${slowOutcome.status === 'rejected' ? 'cut' : 'answered'}`,
       );
       expect(cut).toBeGreaterThan(0);
 
@@ -382,7 +382,7 @@ describe('three replicas over one database', () => {
   );
 
   it('the scheduler applies each lifecycle step once while replicas stop and start', { timeout: 60_000 }, async () => {
-    let live = await startReplicas(3);
+    const live = await startReplicas(3);
     const name = 'auto';
     // Rotate every 3 s: the successor is published 1 s after activation and signs 2 s later; a
     // retired key expires 2 s after retiring and is destroyed 2 s after that.
@@ -414,7 +414,6 @@ describe('three replicas over one database', () => {
     }
     expect(churns).toBeGreaterThan(0);
     await Promise.all(live.map(async (replica) => expect(await replica.stop()).toBe(0)));
-    live = [];
 
     const rows = await keyRows(db.url, name);
     expectConsistentRows(rows);

@@ -1,7 +1,7 @@
 // @vitest-environment node
 // Keys survive a restart, and a restart with the wrong master key is refused rather than papered over.
 import { RotationMode } from '@keyward/proto/keyward/v1';
-import { jwtVerify, createLocalJWKSet } from 'jose';
+import { jwtVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { newMasterKey, startTestKeyward } from './support/keyward.js';
@@ -33,7 +33,7 @@ it('serves the same keys, JWKS bytes and signer after a restart', async () => {
     expect(after).toEqual(before);
     const signed = await second.rpc.sign({ keySet: 'durable', claimsJson: '{"sub":"t"}' });
     expect(signed.kid).toBe(token.kid);
-    const jwks = createLocalJWKSet(JSON.parse(after.jwksJson));
+    const jwks = createLocalJWKSet(JSON.parse(after.jwksJson) as JSONWebKeySet);
     await expect(jwtVerify(token.jws, jwks)).resolves.toBeDefined();
     await expect(jwtVerify(signed.jws, jwks)).resolves.toBeDefined();
     // `default` was created by the first start only.

@@ -3,6 +3,7 @@
 // TLS refuses a client without a certificate or with one from another CA; the gateway sends HSTS.
 import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { KeyServiceClient, type WhoAmIResponse } from '@keyward/proto/keyward/v1';
+import type { JSONWebKeySet } from 'jose';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -68,7 +69,7 @@ it.each([
   ['a certificate from another CA', () => credentials.createSsl(pki.caPem, pki.otherClientKey, pki.otherClientCert)],
   ['no TLS at all', () => credentials.createInsecure()],
 ])('refuses a client with %s', async (_label, creds) => {
-  const error = await whoAmI(client(creds() as ReturnType<typeof credentials.createSsl>)).then(
+  const error = await whoAmI(client(creds())).then(
     () => undefined,
     (e: ServiceError) => e,
   );
@@ -93,5 +94,5 @@ it('serves the JWKS over HTTPS with HSTS', async () => {
   });
   expect(response.status).toBe(200);
   expect(response.hsts).toBe('max-age=600');
-  expect(JSON.parse(response.body).keys).toHaveLength(1);
+  expect((JSON.parse(response.body) as JSONWebKeySet).keys).toHaveLength(1);
 });

@@ -79,7 +79,8 @@ export class CommandInput {
 
   strings(name: string): readonly string[] {
     const value = this.values.get(name);
-    return Array.isArray(value) ? value : [];
+    // Not Array.isArray: it narrows a readonly array to any[].
+    return typeof value === 'object' ? value : [];
   }
 
   flag(name: string): boolean {

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GENERAL_USAGE, type CommandShape } from './args.js';
-import type { Command } from './commands/command.js';
 import { COMMANDS } from './commands/index.js';
 import { UsageError } from './failure.js';
 import { parseCommandLine } from './parse.js';
@@ -185,7 +184,7 @@ describe('parseCommandLine', () => {
       fc.property(fc.array(argument, { maxLength: 8 }), (argv) => {
         try {
           const parsed = parseCommandLine(argv, COMMANDS);
-          if (parsed.kind === 'run') (parsed.command as Command).prepare(parsed.input);
+          if (parsed.kind === 'run') parsed.command.prepare(parsed.input);
           else expect(parsed.text).toMatch(/^(keyward: |commands:|usage: keyward )/);
         } catch (error) {
           expect(error).toBeInstanceOf(UsageError);

@@ -58,6 +58,7 @@ async function embedded(): Promise<Server> {
     await rm(dir, { recursive: true, force: true });
     throw new Error(
       `tests: could not start embedded PostgreSQL (set DATABASE_URL to use a running server instead): ${(error as Error).message}`,
+      { cause: error },
     );
   }
 }

@@ -181,7 +181,7 @@ export function useTestKeyward(options: Omit<StartTestKeywardOptions, 'databaseU
       if (kw === undefined || database === undefined) {
         throw new Error('the Keyward fixture is used before beforeAll ran');
       }
-      return member === 'databaseUrl' ? database.url : Reflect.get(kw, member);
+      return member === 'databaseUrl' ? database.url : (Reflect.get(kw, member) as unknown);
     },
   });
 }

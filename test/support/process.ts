@@ -42,7 +42,7 @@ export function startServiceProcess(env: Record<string, string>): ServiceProcess
   let partial = '';
   const waiters: { message: string; resolve: (line: Record<string, unknown>) => void }[] = [];
   const stderrWaiters: { pattern: RegExp; resolve: (match: RegExpExecArray) => void }[] = [];
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     const lines = (partial + chunk).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
@@ -61,7 +61,7 @@ export function startServiceProcess(env: Record<string, string>): ServiceProcess
       }
     }
   });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
     for (const waiter of [...stderrWaiters]) {
       const match = waiter.pattern.exec(stderr);

@@ -31,7 +31,7 @@ const events: Command = {
     return async (context) => {
       const collected: Event[] = [];
       let pageToken = '';
-      let more = false;
+      let more: boolean;
       do {
         const pageSize = Math.min(limit - collected.length, MAX_PAGE_SIZE);
         const page = await context.rpc.listEvents({ keySet, kid, pageSize, pageToken });

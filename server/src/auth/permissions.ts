@@ -70,7 +70,7 @@ export function authorize<M extends KeyServiceMethod>(
   request: RequestOf<M>,
   lookup: TargetLookup,
 ): void {
-  const requirement = RPC_PERMISSIONS[method] as Requirement<RequestOf<M>>;
+  const requirement = RPC_PERMISSIONS[method];
   if (requirement === 'any' || requirement === 'public') return;
   const target = requirement.target(request, lookup);
   if (!allows(principal.grants, requirement.scope, target)) {

@@ -24,7 +24,7 @@ const aad = Buffer.from('keyset=ks_123;kid=abc', 'utf8');
 function expectOpenFails(sealed: SealedKey, openAad: Buffer, master: MasterKey): KeywardError {
   const err = thrownBy(() => openPrivateKey(sealed, openAad, master));
   expect(err.code).toBe('FAILED_PRECONDITION');
-  const text = `${err.message} ${String(err.cause ?? '')}`;
+  const text = `${err.message} ${String(err.cause)}`;
   for (const secret of [master.key, pkcs8]) {
     expect(text).not.toContain(secret.toString('hex'));
     expect(text).not.toContain(secret.toString('base64'));

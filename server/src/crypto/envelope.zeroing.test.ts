@@ -1,10 +1,11 @@
 // Separate file: it replaces node:crypto's randomBytes for the whole module graph of this file.
+import type * as nodeCrypto from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 const issued = vi.hoisted(() => ({ buffers: [] as Buffer[] }));
 
 vi.mock('node:crypto', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:crypto')>();
+  const actual = await importOriginal<typeof nodeCrypto>();
   const randomBytes = (size: number): Buffer => {
     const buf = actual.randomBytes(size);
     issued.buffers.push(buf);

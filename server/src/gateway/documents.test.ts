@@ -54,9 +54,9 @@ describe.each(cases)('$path', ({ path, kind, keySet, contentType }) => {
       'access-control-expose-headers': 'ETag',
       'x-content-type-options': 'nosniff',
       // Added by node:http itself; keep-alive stays on.
-      date: expect.any(String),
+      date: expect.any(String) as unknown,
       connection: 'keep-alive',
-      'keep-alive': expect.stringMatching(/^timeout=\d+$/),
+      'keep-alive': expect.stringMatching(/^timeout=\d+$/) as unknown,
     });
   });
 

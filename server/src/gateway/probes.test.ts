@@ -14,7 +14,7 @@ afterAll(async () => {
 
 describe('/healthz', () => {
   it('answers 200 {"status":"ok"} with no-store, even when not ready', async () => {
-    source.readinessAnswer = async () => ({ ready: false, reason: 'keys not loaded' });
+    source.readinessAnswer = () => Promise.resolve({ ready: false, reason: 'keys not loaded' });
     const answer = await gateway.request('GET', '/healthz');
     expect(answer.status).toBe(200);
     expect(answer.body.toString('utf8')).toBe('{"status":"ok"}');
@@ -32,7 +32,7 @@ describe('/healthz', () => {
 
 describe('/readyz', () => {
   it('answers 200 {"status":"ready"} when the source is ready', async () => {
-    source.readinessAnswer = async () => ({ ready: true });
+    source.readinessAnswer = () => Promise.resolve({ ready: true });
     const answer = await gateway.request('GET', '/readyz');
     expect(answer.status).toBe(200);
     expect(answer.body.toString('utf8')).toBe('{"status":"ready"}');
@@ -41,7 +41,7 @@ describe('/readyz', () => {
   });
 
   it('answers 503 with the reason when the source is not ready', async () => {
-    source.readinessAnswer = async () => ({ ready: false, reason: 'database "keyward" unreachable' });
+    source.readinessAnswer = () => Promise.resolve({ ready: false, reason: 'database "keyward" unreachable' });
     const answer = await gateway.request('GET', '/readyz');
     expect(answer.status).toBe(503);
     expect(JSON.parse(answer.body.toString('utf8'))).toEqual({
@@ -53,16 +53,16 @@ describe('/readyz', () => {
   });
 
   it('HEAD answers the status with no body', async () => {
-    source.readinessAnswer = async () => ({ ready: false, reason: 'starting' });
+    source.readinessAnswer = () => Promise.resolve({ ready: false, reason: 'starting' });
     const answer = await gateway.request('HEAD', '/readyz');
     expect(answer.status).toBe(503);
     expect(answer.body.length).toBe(0);
   });
 
   it('follows the source as it changes', async () => {
-    source.readinessAnswer = async () => ({ ready: false, reason: 'starting' });
+    source.readinessAnswer = () => Promise.resolve({ ready: false, reason: 'starting' });
     expect((await gateway.request('GET', '/readyz')).status).toBe(503);
-    source.readinessAnswer = async () => ({ ready: true });
+    source.readinessAnswer = () => Promise.resolve({ ready: true });
     expect((await gateway.request('GET', '/readyz')).status).toBe(200);
   });
 });

@@ -52,6 +52,7 @@ export function closeGateway(server: http.Server, graceMs: number = DEFAULT_CLOS
     server.close((err) => {
       clearInterval(sweep);
       clearTimeout(deadline);
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- wrong: Error has no `code`
       const alreadyClosed = (err as NodeJS.ErrnoException | undefined)?.code === 'ERR_SERVER_NOT_RUNNING';
       if (err && !alreadyClosed) reject(err);
       else resolve();

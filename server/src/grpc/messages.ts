@@ -112,7 +112,7 @@ export function policyPatchFromWire(policy: WirePolicy | undefined, updateMask?:
     }
     patch[field] = given[field] ?? null;
   }
-  return patch as PolicyPatch;
+  return patch;
 }
 
 function policyPath(path: string, index: number): PolicyPath {

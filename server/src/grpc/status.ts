@@ -51,6 +51,7 @@ function summary(error: unknown): string {
       parts.push(`${current.name}: ${current.message}`);
       current = current.cause;
     } else {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a thrown non-Error: inspecting it could log secrets
       parts.push(String(current));
       current = undefined;
     }

@@ -348,7 +348,7 @@ class History {
         const prePublish = signer.policyAtActivation!.prePublishPeriodSeconds;
         must(prePublish >= HORIZON, `${what}: pre-publish ${prePublish}s is below the cache horizon`);
         const published = Math.min(
-          seconds(signer.createdAt, signer.activatedAt!),
+          seconds(signer.createdAt, signer.activatedAt),
           seconds(signer.createdAt, signature.at),
         );
         must(

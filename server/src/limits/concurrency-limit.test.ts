@@ -137,8 +137,9 @@ describe('ConcurrencyLimit', () => {
     await settle();
 
     let overflowRan = false;
-    const overflow = limit.run(async () => {
+    const overflow = limit.run(() => {
       overflowRan = true;
+      return Promise.resolve();
     });
     // Nothing has finished, so the refusal cannot have waited for a slot.
     const error: unknown = await overflow.catch((e: unknown) => e);
@@ -163,10 +164,10 @@ describe('ConcurrencyLimit', () => {
     const limit = new ConcurrencyLimit({ maxRunning: 1, maxQueued: 0, what: 'key generations' });
     const gate = deferred<string>();
     const running = limit.run(() => gate.promise);
-    await expect(limit.run(async () => 'no')).rejects.toMatchObject({ code: 'RESOURCE_EXHAUSTED' });
+    await expect(limit.run(() => Promise.resolve('no'))).rejects.toMatchObject({ code: 'RESOURCE_EXHAUSTED' });
     gate.resolve('yes');
     await expect(running).resolves.toBe('yes');
-    await expect(limit.run(async () => 'again')).resolves.toBe('again');
+    await expect(limit.run(() => Promise.resolve('again'))).resolves.toBe('again');
   });
 
   it('frees the slot of work that rejects or throws', async () => {
@@ -176,7 +177,7 @@ describe('ConcurrencyLimit', () => {
     const throwing = limit.run((): Promise<string> => {
       throw new Error('thrown before any promise');
     });
-    const after = limit.run(async () => 'ran');
+    const after = limit.run(() => Promise.resolve('ran'));
     await settle();
     expect(limit.queued).toBe(2);
 
@@ -230,7 +231,9 @@ describe('ConcurrencyLimit', () => {
     const limit = new ConcurrencyLimit({ maxRunning: 1, maxQueued: 5, what: 'key generations' });
     let ran = false;
     const past = new CallDeadline(Date.now() - 1);
-    await expect(limit.run(async () => (ran = true), past)).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED' });
+    await expect(limit.run(() => Promise.resolve((ran = true)), past)).rejects.toMatchObject({
+      code: 'DEADLINE_EXCEEDED',
+    });
     expect(ran).toBe(false);
     expect(limit.running).toBe(0);
   });

@@ -82,7 +82,7 @@ export class ConcurrencyLimit {
         const at = this.#waiting.indexOf(waiter);
         if (at === -1) return;
         this.#waiting.splice(at, 1);
-        reject(deadline.gone());
+        reject(deadline.gone()!); // onGone calls back only once gone() has the reason
       });
       this.#waiting.push(waiter);
     });

@@ -33,7 +33,7 @@ const DEFAULT_SWEEP_EVERY_CALLS = 4096;
 const EARLY_SWEEP_COST = 16;
 
 // Shared: an allowed call, the common case, allocates nothing.
-const ALLOWED: RateDecision = Object.freeze({ allowed: true }) as RateDecision;
+const ALLOWED: RateDecision = Object.freeze({ allowed: true });
 
 export class RateLimiter {
   /** principalId → the time (ms) its bucket is full again; at or before now means full. */

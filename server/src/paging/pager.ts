@@ -14,7 +14,7 @@ export interface PageRequest {
 
 /** A list's order, and how a position in it is written into a page token and read back. */
 export interface Order<P> {
-  compare(a: P, b: P): number;
+  readonly compare: (a: P, b: P) => number;
   write(position: P): PagePosition;
   /** undefined: not a position in this order. */
   read(parts: PagePosition): P | undefined;

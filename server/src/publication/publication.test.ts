@@ -5,7 +5,7 @@ import type { KeyState } from '../lifecycle/states.js';
 import { FRESH_KEY_LIFECYCLE, type KeyRecord } from '../model/key.js';
 import type { KeySetRecord } from '../model/key-set.js';
 import { buildDiscovery } from './discovery.js';
-import { buildJwks } from './jwks.js';
+import { buildJwks, type PublishedJwk } from './jwks.js';
 
 const KEY_SET: KeySetRecord = {
   id: 'ks',
@@ -44,7 +44,7 @@ const KEYS = [
 
 describe('buildJwks', () => {
   it('publishes PENDING, ACTIVE and RETIRED keys only: the signer first, then pending, then retired newest first', () => {
-    const kids = JSON.parse(buildJwks(KEYS).text).keys.map((jwk: { kid: string }) => jwk.kid);
+    const kids = (JSON.parse(buildJwks(KEYS).text) as { keys: PublishedJwk[] }).keys.map((jwk) => jwk.kid);
     expect(kids).toEqual(['active', 'pending', 'retired-new', 'retired-old']);
   });
 
@@ -84,6 +84,6 @@ describe('buildDiscovery', () => {
 
   it('uses the key set issuer when it has one', () => {
     const document = buildDiscovery({ ...KEY_SET, issuer: 'https://login.example.com' }, [], 'https://k.example');
-    expect(JSON.parse(document.text).issuer).toBe('https://login.example.com');
+    expect((JSON.parse(document.text) as { issuer: string }).issuer).toBe('https://login.example.com');
   });
 });

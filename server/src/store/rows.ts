@@ -2,7 +2,6 @@
 import type { Algorithm, RsaModulusBits } from '../crypto/algorithms.js';
 import type { PublicJwk } from '../crypto/jwk.js';
 import type { KeySetPolicy } from '../lifecycle/policy.js';
-import type { KeyState, KeyUse } from '../lifecycle/states.js';
 import type { Prisma } from './generated/client.js';
 import type { EventOutcome, EventType } from '../model/event-types.js';
 import type { Grant } from '../model/grants.js';
@@ -58,8 +57,8 @@ function toKeyRecord(row: KeyRow): KeyRecord {
     keySetId: row.keySetId,
     kid: row.kid,
     alg: row.alg as Algorithm,
-    use: row.use as KeyUse,
-    state: row.state as KeyState,
+    use: row.use,
+    state: row.state,
     publicJwk: row.publicJwk as unknown as PublicJwk,
     createdAt: row.createdAt,
     activatedAt: row.activatedAt,

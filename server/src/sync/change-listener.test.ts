@@ -43,7 +43,11 @@ interface Probe {
 }
 
 async function listen(
-  options: { fullReloadIntervalMs?: number; onChange?: (notice: ChangeNotice) => void; databaseUrl?: string } = {},
+  options: {
+    fullReloadIntervalMs?: number;
+    onChange?: (notice: ChangeNotice) => void | Promise<void>;
+    databaseUrl?: string;
+  } = {},
 ): Promise<Probe> {
   const changes = new Events<ChangeNotice>();
   const reconnects = new Events<true>();
@@ -146,9 +150,9 @@ describe('startChangeListener', () => {
       },
     });
     await listen({
-      onChange: async (notice) => {
+      onChange: (notice) => {
         changes.push(notice);
-        throw new Error('async handler broke');
+        return Promise.reject(new Error('async handler broke'));
       },
     });
 

@@ -35,12 +35,13 @@ export function createHttpListener(
  */
 function strictTransportResponse(value: string): typeof http.ServerResponse {
   class StrictTransportResponse extends http.ServerResponse {}
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- applied below with the response as `this`
   const writeHead = http.ServerResponse.prototype.writeHead;
-  function writeHeadWithHsts(this: http.ServerResponse): http.ServerResponse {
+  function writeHeadWithHsts(this: http.ServerResponse, ...args: unknown[]): http.ServerResponse {
     // After headers are sent, leave the call to Node's own writeHead to refuse.
     if (!this.headersSent && !this.hasHeader(HSTS)) this.setHeader(HSTS, value);
-    // `arguments`: forwards whichever writeHead overload was called, untouched.
-    return Reflect.apply(writeHead, this, arguments) as http.ServerResponse;
+    // Forwards whichever writeHead overload was called, untouched.
+    return Reflect.apply(writeHead, this, args) as http.ServerResponse;
   }
   Object.defineProperty(StrictTransportResponse.prototype, 'writeHead', {
     value: writeHeadWithHsts,

@@ -43,7 +43,7 @@ async function read(env: Record<string, string | undefined>, host = '127.0.0.1',
   const result = readTlsConfig(env, host, now);
   const pemLines = (
     await Promise.all(
-      Object.values(pki.paths).map(async (path) => (await readFile(path, 'utf8')).split('\n').slice(1, -2)),
+      Object.values(pki.paths).map(async (path: string) => (await readFile(path, 'utf8')).split('\n').slice(1, -2)),
     )
   ).flat();
   for (const message of [...result.problems, ...result.warnings]) {

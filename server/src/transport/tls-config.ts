@@ -7,7 +7,7 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { EVEN_AFTER_ISSUES, envSchema, filePath, problemsOf, wholeNumber, type Env } from '../env-schema.js';
 
 /** A certificate chain and its private key, read at start. */

@@ -37,7 +37,7 @@ export function realDiscovery(issuer: string): PreparedDocument {
 export class FakeSource implements GatewaySource {
   readonly jwksDocuments = new Map<string, PreparedDocument>();
   readonly discoveryDocuments = new Map<string, PreparedDocument>();
-  readinessAnswer: () => Promise<Readiness> = async () => ({ ready: true });
+  readinessAnswer: () => Promise<Readiness> = () => Promise.resolve({ ready: true });
   /** When set, every document lookup throws it. */
   failure: Error | undefined;
 

@@ -83,7 +83,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   log(`embedded PostgreSQL ${binaries.version} ready on 127.0.0.1:${server.port} (data in ${pgdata})`);
   return {
     databaseUrl: `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${server.port}/${DATABASE}`,
-    stop: server.stop,
+    stop: () => server.stop(),
   };
 }
 
