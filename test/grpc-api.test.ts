@@ -245,6 +245,12 @@ describe('Rotate and ListKeys', () => {
       expect(rows).toEqual([
         expect.objectContaining({ type: 'key_set.created', actor: 'token:KEYWARD_ADMIN_TOKEN' }),
         {
+          type: 'key.rotation_requested',
+          kid: rotated.newKey!.kid,
+          actor: 'token:KEYWARD_ADMIN_TOKEN',
+          reason: 'suspected leak',
+        },
+        {
           type: 'key.retired',
           kid: created.activeKey!.kid,
           actor: 'token:KEYWARD_ADMIN_TOKEN',

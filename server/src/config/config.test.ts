@@ -179,11 +179,18 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it('never echoes an admin token, even one that is long enough but holds white space', () => {
-    const token = `${'t0ken'.repeat(7)} more`;
+  it.each([
+    ['white space', `${'t0ken'.repeat(7)} more`],
+    ['a character no gRPC header carries', `${'t0ken'.repeat(7)}é`],
+  ])('never echoes an admin token, even a long enough one holding %s', (_label, token) => {
     expect(problems({ KEYWARD_ADMIN_TOKEN: token })).toEqual([
-      'KEYWARD_ADMIN_TOKEN must be at least 32 characters with no white space',
+      'KEYWARD_ADMIN_TOKEN must be at least 32 printable ASCII characters with no white space (e.g. `openssl rand -base64 32`)',
     ]);
+  });
+
+  it('takes an admin token of any printable characters, not only the kw_ tokens Keyward generates', () => {
+    const token = 'n0t+a/kw_token+but=an/operator+choice==';
+    expect(loadConfig({ KEYWARD_ADMIN_TOKEN: token }).adminToken).toBe(token);
   });
 
   it('does not let a wrong value hide a rule between variables, nor the TLS problems', () => {

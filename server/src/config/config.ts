@@ -92,6 +92,9 @@ const httpUrlError: z.core.$ZodErrorMap = ({ input }) =>
   `must be an http(s) URL without query or fragment, got "${String(input)}"`;
 
 /** One variable for one key, its plural for a rotation in progress (oldest first). */
+const ADMIN_TOKEN_RULE =
+  'must be at least 32 printable ASCII characters with no white space (e.g. `openssl rand -base64 32`)';
+
 const MASTER_KEY_VARIABLES = [
   'KEYWARD_MASTER_KEY',
   'KEYWARD_MASTER_KEYS',
@@ -121,10 +124,11 @@ const CONFIG_VARIABLES = envSchema({
   KEYWARD_MASTER_KEYS: commaList(masterKey).optional(),
   KEYWARD_MASTER_KEY_FILE: filePath.transform((path) => [path]).optional(),
   KEYWARD_MASTER_KEY_FILES: commaList(filePath).optional(),
-  // Never quoted: it is a secret.
+  // Never quoted: it is a secret. Any characters a gRPC header can carry work (not only the kw_
+  // tokens Keyward generates), e.g. `openssl rand -base64 32`.
   KEYWARD_ADMIN_TOKEN: z
     .string()
-    .regex(/^\S{32,}$/, { error: 'must be at least 32 characters with no white space' })
+    .regex(/^[\x21-\x7e]{32,}$/, { error: ADMIN_TOKEN_RULE })
     .optional(),
   KEYWARD_JWKS_MAX_AGE: seconds(0, 86_400).default(300),
   KEYWARD_SCHEDULER_INTERVAL: seconds(1, 3_600).default(5),
