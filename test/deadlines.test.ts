@@ -49,6 +49,20 @@ it('drops a rotation whose deadline passes while it waits for key generation', a
   expect((await kw.rpc.listKeys({ keySet: 'after' })).keys.map((key) => key.kid)).toEqual(before);
 });
 
+it('drops a revocation of the signer whose deadline passes while its replacement waits for key generation', async () => {
+  // Revoking the signer with no pending key mints a replacement: that waits behind the slow key.
+  const signer = (await kw.rpc.listKeys({ keySet: 'after-2' })).keys[0]!;
+  const slow = kw.rpc.createKeySet({ keySet: 'slow-rsa-3', algorithm: 'RS256', rsaModulusBits: 4096, kidScheme: 0 });
+  const dropped = kw.rpc.revokeKey({ kid: signer.kid, reason: 'too late' }, undefined, soon(50));
+  expect((await grpcError(dropped)).code).toBe(status.DEADLINE_EXCEEDED);
+  await slow;
+  await kw.rpc.createKeySet({ keySet: 'after-3', algorithm: 'ES256', kidScheme: 0 });
+  // Nothing was revoked, and no key was made for nobody.
+  expect((await kw.rpc.listKeys({ keySet: 'after-2' })).keys.map((key) => [key.kid, key.state])).toEqual([
+    [signer.kid, signer.state],
+  ]);
+});
+
 it('checks no password, and starts no session, for logins whose deadline passes while they wait', async () => {
   // Password checks run two at a time: these keep both busy for a while.
   const busy = Array.from({ length: 8 }, (_, i) =>

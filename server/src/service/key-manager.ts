@@ -272,8 +272,7 @@ export class KeyManager {
       { deadline },
     );
     this.deps.logger.warn({ keySet: name, kid, actor }, 'key revoked');
-    const keyOf = (wanted: string | undefined) => result.view.keys.find((key) => key.kid === wanted);
-    const revoked = keyOf(kid);
+    const revoked = result.view.keys.find((key) => key.kid === kid);
     if (revoked === undefined) throw new KeywardError('INTERNAL', `revoked key ${kid} vanished`);
     const replacement = result.plan !== undefined && promotes(result.plan) ? signingKeyOf(result.view) : undefined;
     return {
