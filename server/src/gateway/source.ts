@@ -24,7 +24,7 @@ export interface GatewaySource {
    * of the ReportVerificationFailures RPC; resolves with how many items it took. Rejects with a
    * KeywardError the gateway turns into a 4xx.
    */
-  reportFailures?(authorization: string | undefined, report: FailureReport): Promise<number>;
+  reportFailures?: (authorization: string | undefined, report: FailureReport) => Promise<number>;
   /** True once keys are loaded and the database answers; a short reason otherwise. */
   readiness(): Promise<{ ready: true } | { ready: false; reason: string }>;
 }
