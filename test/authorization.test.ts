@@ -2,7 +2,7 @@
 // Every RPC of the service definition against every kind of caller: nobody gets in where they
 // don't belong, and the one principal that should gets through.
 import { status } from '@grpc/grpc-js';
-import { KeyServiceService, Role, RotationMode, Scope } from '@keyward/proto/keyward/v1';
+import { KeyServiceService, Role, RotationMode, Scope, StatsGroupBy, VerifyReason } from '@keyward/proto/keyward/v1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RPC_PERMISSIONS, type KeyServiceMethod } from '../server/src/auth/permissions.js';
 import { TEST_ADMIN_TOKEN, useTestKeyward } from './support/keyward.js';
@@ -57,6 +57,8 @@ beforeAll(async () => {
   await token('alpha-no-admin', [{ keySet: 'alpha', scopes: ALL_BUT(Scope.SCOPE_ADMIN) }]);
   await token('alpha-no-operate', [{ keySet: 'alpha', scopes: ALL_BUT(Scope.SCOPE_OPERATE, Scope.SCOPE_ADMIN) }]);
   await token('alpha-operate', [{ keySet: 'alpha', scopes: [Scope.SCOPE_OPERATE] }]);
+  await token('alpha-report', [{ keySet: 'alpha', scopes: [Scope.SCOPE_REPORT] }]);
+  await token('alpha-no-report', [{ keySet: 'alpha', scopes: ALL_BUT(Scope.SCOPE_REPORT, Scope.SCOPE_ADMIN) }]);
   await token('beta-everything', [{ keySet: 'beta', scopes: ALL_BUT() }]);
   await token('expiring', [{ keySet: '*', scopes: [Scope.SCOPE_ADMIN] }], 60);
   const revoked = await token('revoked', [{ keySet: '*', scopes: [Scope.SCOPE_ADMIN] }]);
@@ -122,6 +124,31 @@ const CASES: {
   disableUser: { call: (rpc, t) => rpc.disableUser({ username: 'made-by-test' }, t), least: 'admin' },
   login: { call: (rpc) => rpc.login({ username: 'viewer', password: VIEWER_PASSWORD }, null), least: 'public' },
   logout: { call: (rpc, t) => rpc.logout({}, t), least: 'session' },
+  reportVerificationFailures: {
+    call: (rpc, t) =>
+      rpc.reportVerificationFailures(
+        {
+          keySet: 'alpha',
+          items: [{ kid: 'k', reason: VerifyReason.VERIFY_REASON_UNKNOWN_KID, alg: '', count: 1, windowStart: now }],
+        },
+        t,
+      ),
+    least: 'alpha-report',
+  },
+  getVerificationStats: {
+    call: (rpc, t) =>
+      rpc.getVerificationStats(
+        {
+          keySet: 'alpha',
+          from: new Date(now.getTime() - 3_600_000),
+          to: now,
+          step: { seconds: '60', nanos: 0 },
+          groupBy: StatsGroupBy.STATS_GROUP_BY_REASON,
+        },
+        t,
+      ),
+    least: 'alpha-read',
+  },
 };
 
 /** Who lacks exactly what each kind of RPC needs. */
@@ -130,9 +157,13 @@ function lacking(method: KeyServiceMethod): string {
   if (requirement === 'any' || requirement === 'public') throw new Error('no scope to lack');
   const target = requirement.target(CASES_REQUEST_TARGET as never, { keySetOfKid: () => 'alpha' });
   if (target === 'service') return 'alpha-admin';
-  return { sign: 'alpha-no-sign', read: 'alpha-no-read', operate: 'alpha-no-operate', admin: 'alpha-no-admin' }[
-    requirement.scope as 'sign' | 'read' | 'operate' | 'admin'
-  ];
+  return {
+    sign: 'alpha-no-sign',
+    read: 'alpha-no-read',
+    operate: 'alpha-no-operate',
+    admin: 'alpha-no-admin',
+    report: 'alpha-no-report',
+  }[requirement.scope as 'sign' | 'read' | 'operate' | 'admin' | 'report'];
 }
 // Every target function reads at most these fields of the request.
 const CASES_REQUEST_TARGET = { name: 'alpha', keySet: 'alpha', kid: revocableKid };

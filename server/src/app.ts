@@ -30,6 +30,12 @@ import { createHttpListener } from './transport/http-listener.js';
 import type { TlsConfig } from './transport/tls-config.js';
 import { clientHash } from './usage/client-hash.js';
 import { ClientSightings } from './usage/client-sightings.js';
+import { authorize } from './auth/permissions.js';
+import { actorName } from './auth/principal.js';
+import { rateLimitError } from './limits/token-bucket.js';
+import { FailureAggregator } from './reports/failure-aggregator.js';
+import { acceptFailureReport, type FailureIntake } from './reports/failure-reports.js';
+import type { FailureStore } from './store/failure-store.js';
 import { startPeriodicFlush, type PeriodicFlush } from './usage/flusher.js';
 import { SignatureCounter } from './usage/signature-counter.js';
 
@@ -48,10 +54,11 @@ export type KeywardConfig = Pick<
   | 'rateLimitBurst'
   | 'maxConcurrentKeyGenerations'
   | 'sessionTtlSeconds'
-> & {
-  /** Unset: both listeners in plaintext. */
-  readonly tls?: TlsConfig;
-};
+> &
+  Partial<Pick<Config, 'failureRetentionDays'>> & {
+    /** Unset: both listeners in plaintext. */
+    readonly tls?: TlsConfig;
+  };
 
 export interface StartOptions {
   readonly config: KeywardConfig;
@@ -70,12 +77,17 @@ export interface RunningKeyward {
   readonly generatedAdminToken: string | undefined;
   readonly manager: KeyManager;
   readonly scheduler: Scheduler;
+  /** Verification failures counted in memory; `record` also takes the service's own observations. */
+  readonly failures: FailureAggregator;
   /** Writes the in-memory signature counts and client sightings now. */
   flushUsage(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const SHUTDOWN_GRACE_MS = 5_000;
+// Minute buckets older than this are summed into hours: a chart of the last two days keeps its detail.
+const FAILURE_MINUTE_DETAIL_MS = 48 * 3_600_000;
+const DEFAULT_FAILURE_RETENTION_DAYS = 30;
 
 interface Stoppable {
   stop(): Promise<unknown>;
@@ -96,6 +108,13 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
     const keyring = new Keyring();
     const signatures = new SignatureCounter();
     const sightings = new ClientSightings();
+    const failures = new FailureAggregator({
+      isKeyOf: (keySet, kid) => keyring.get(keySet)?.keys.some((key) => key.kid === kid) ?? false,
+    });
+    const failureIntake: FailureIntake = {
+      keySetExists: (name) => keyring.get(name) !== undefined,
+      record: (observation) => failures.record(observation),
+    };
     const manager = new KeyManager({
       store,
       keyring,
@@ -151,11 +170,25 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
     });
     started.push(listener);
 
-    const usage = startUsageFlush(store, { signatures, sightings, authenticator }, options.masterKeys, config, logger);
+    const usage = startUsageFlush(
+      store,
+      { signatures, sightings, authenticator, failures },
+      options.masterKeys,
+      config,
+      logger,
+      clock,
+    );
     started.push(usage);
 
     const scheduler = startScheduler({ manager, intervalMs: config.schedulerIntervalSeconds * 1_000, logger });
     started.push(scheduler);
+
+    // One limiter for both doors: a token's reports over HTTP and its gRPC calls share its budget.
+    const rateLimiter =
+      config.rateLimitPerSecond === 0
+        ? undefined
+        : new RateLimiter({ ratePerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst });
+    const lookup = { keySetOfKid: (kid: string) => manager.keySetOfKid(kid) };
 
     const grpc: GrpcServer = await startGrpcServer(
       keyService(
@@ -174,17 +207,15 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
           tokens: new ApiTokens(store, clock, reloadTokens),
           rewrap: (actor) => rewrapKeys(store, options.masterKeys, actor, clock, logger),
           store,
+          failures: failureIntake,
           publicUrl: config.publicUrl,
           // Every replica issues and accepts the same tokens; a master-key rotation voids them.
           pager: new Pager(deriveSecret(options.masterKeys.current, 'page-tokens')),
         },
         {
           authenticator,
-          rateLimiter:
-            config.rateLimitPerSecond === 0
-              ? undefined
-              : new RateLimiter({ ratePerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst }),
-          lookup: { keySetOfKid: (kid) => manager.keySetOfKid(kid) },
+          rateLimiter,
+          lookup,
           logger,
           clock,
         },
@@ -196,7 +227,18 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
     started.push({ stop: () => grpc.stop(SHUTDOWN_GRACE_MS) });
 
     const http = createGateway(
-      gatewaySource(keyring, store, sightings, clock),
+      {
+        ...gatewaySource(keyring, store, sightings, clock),
+        // The ReportVerificationFailures RPC's checks, in the adapter's order, for the HTTP door.
+        reportFailures: async (authorization, report) => {
+          const now = clock();
+          const principal = await authenticator.authenticate(authorization, now);
+          const allowance = rateLimiter?.take(principal.id, now.getTime());
+          if (allowance !== undefined && !allowance.allowed) throw rateLimitError(allowance.retryAfterMs);
+          authorize('reportVerificationFailures', principal, { keySet: report.keySet, items: [] }, lookup);
+          return acceptFailureReport(failureIntake, report, actorName(principal), now);
+        },
+      },
       {
         jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
         onError: (error: unknown) =>
@@ -213,6 +255,7 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
       generatedAdminToken: admin.generated,
       manager,
       scheduler,
+      failures,
       flushUsage: () => usage.flushNow(),
       stop: async () => {
         await stopAll();
@@ -229,15 +272,18 @@ interface UsageSources {
   readonly signatures: SignatureCounter;
   readonly sightings: ClientSightings;
   readonly authenticator: TokenAuthenticator;
+  readonly failures: FailureAggregator;
 }
 
 function startUsageFlush(
-  store: KeyStore,
-  { signatures, sightings, authenticator }: UsageSources,
+  store: KeyStore & FailureStore,
+  { signatures, sightings, authenticator, failures }: UsageSources,
   masterKeys: MasterKeyRing,
   config: KeywardConfig,
   logger: Logger,
+  clock: () => Date,
 ): PeriodicFlush {
+  const retentionMs = (config.failureRetentionDays ?? DEFAULT_FAILURE_RETENTION_DAYS) * 86_400_000;
   // From the newest master key: after a master-key rotation clients are counted afresh, which
   // only resets rotation readiness for a day.
   const sightingSecret = deriveSecret(masterKeys.current, 'jwks-client-sightings');
@@ -252,6 +298,20 @@ function startUsageFlush(
       }
       await store.recordSightings(batch.sightings);
       await store.recordTokenUse(authenticator.drainLastUsed());
+      const reported = failures.drain();
+      if (reported.droppedSinceLastDrain > 0) {
+        logger.warn(
+          { dropped: reported.droppedSinceLastDrain },
+          'too many distinct verification-failure buckets; some failures were not counted',
+        );
+      }
+      await store.recordFailures(reported.buckets, reported.unknownKidSamples);
+      // Cheap when there is nothing old (indexed), and one replica at a time does it.
+      const nowMs = clock().getTime();
+      await store.compactFailures({
+        rollUpBefore: new Date(nowMs - FAILURE_MINUTE_DETAIL_MS),
+        deleteBefore: new Date(nowMs - retentionMs),
+      });
     },
   });
 }

@@ -73,6 +73,7 @@ describe('loadConfig', () => {
       rateLimitBurst: 100,
       maxConcurrentKeyGenerations: 4,
       sessionTtlSeconds: 900,
+      failureRetentionDays: 30,
       logLevel: 'warn',
       tls: { grpc: undefined, http: undefined, hstsMaxAgeSeconds: 31_536_000 },
       warnings: [
@@ -139,6 +140,7 @@ describe('loadConfig', () => {
       ['KEYWARD_RATE_BURST', 'rateLimitBurst', 1, 1_000_000, 'a whole number'],
       ['KEYWARD_MAX_CONCURRENT_KEYGEN', 'maxConcurrentKeyGenerations', 1, 64, 'a whole number'],
       ['KEYWARD_SESSION_TTL', 'sessionTtlSeconds', 60, 3_600, 'whole seconds'],
+      ['KEYWARD_FAILURE_RETENTION_DAYS', 'failureRetentionDays', 1, 3_650, 'a whole number'],
     ];
     for (const [name, field, min, max, unit] of ranges) {
       expect(loadConfig({ [name]: String(min) })[field], name).toBe(min);
@@ -247,6 +249,7 @@ describe('loadConfig on any environment', () => {
     'KEYWARD_RATE_BURST',
     'KEYWARD_MAX_CONCURRENT_KEYGEN',
     'KEYWARD_SESSION_TTL',
+    'KEYWARD_FAILURE_RETENTION_DAYS',
     'KEYWARD_LOG_LEVEL',
     'KEYWARD_MASTER_KEY_FILE',
     'KEYWARD_MASTER_KEY_FILES',

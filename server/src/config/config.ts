@@ -37,6 +37,8 @@ export interface Config {
   readonly maxConcurrentKeyGenerations: number;
   /** Lifetime of a staff login session. */
   readonly sessionTtlSeconds: number;
+  /** Days reported verification failures are kept (minute detail for the first 48 hours). */
+  readonly failureRetentionDays: number;
   readonly logLevel: LogLevel;
   /** KEYWARD_GRPC_TLS_*, KEYWARD_HTTP_TLS_*, KEYWARD_HSTS_MAX_AGE; certificate files already read. */
   readonly tls: TlsConfig;
@@ -139,6 +141,7 @@ const CONFIG_VARIABLES = envSchema({
   KEYWARD_MAX_CONCURRENT_KEYGEN: count(1, 64).default(2),
   // At most the internal key set's max_token_ttl (1 hour).
   KEYWARD_SESSION_TTL: seconds(60, 3_600).default(900),
+  KEYWARD_FAILURE_RETENTION_DAYS: count(1, 3_650).default(30),
   KEYWARD_LOG_LEVEL: z
     .enum(LOG_LEVELS, {
       error: ({ input }) => `must be one of ${LOG_LEVELS.join(', ')}, got "${String(input)}"`,
@@ -188,6 +191,7 @@ const CONFIG_VARIABLES = envSchema({
       rateLimitBurst: vars.KEYWARD_RATE_BURST,
       maxConcurrentKeyGenerations: vars.KEYWARD_MAX_CONCURRENT_KEYGEN,
       sessionTtlSeconds: vars.KEYWARD_SESSION_TTL,
+      failureRetentionDays: vars.KEYWARD_FAILURE_RETENTION_DAYS,
       logLevel: vars.KEYWARD_LOG_LEVEL,
     } satisfies Omit<Config, 'tls' | 'warnings'>;
   });

@@ -11,6 +11,7 @@ import {
   NOT_FOUND,
   PROBE_METHOD_NOT_ALLOWED,
 } from './error-responses.js';
+import { serveFailureReport } from './failure-reports.js';
 import { sendHealthy } from './health.js';
 import { createJwksEndpoint } from './jwks.js';
 import { sendPreflight } from './preflight.js';
@@ -57,6 +58,9 @@ export function createRequestHandler(
       case 'readyz':
         if (isRead) serveReadiness(source, res, isHead).catch((err: unknown) => fail(req, res, err));
         else sendPrepared(res, PROBE_METHOD_NOT_ALLOWED, false);
+        return;
+      case 'failure-report':
+        serveFailureReport(source, req, res, (err) => fail(req, res, err));
         return;
       case 'invalid-key-set-name':
         sendPrepared(res, INVALID_KEY_SET_NAME, isHead);

@@ -10,6 +10,7 @@ export type Route =
   | { readonly kind: 'document'; readonly document: DocumentKind; readonly keySet: string }
   | { readonly kind: 'healthz' }
   | { readonly kind: 'readyz' }
+  | { readonly kind: 'failure-report' }
   /** /key-sets/{name}/... where {name} can never be a key set: a 404 like any unknown path. */
   | { readonly kind: 'invalid-key-set-name' }
   | { readonly kind: 'not-found' };
@@ -23,6 +24,7 @@ const DEFAULT_JWKS: Route = { kind: 'document', document: 'jwks', keySet: DEFAUL
 const DEFAULT_DISCOVERY: Route = { kind: 'document', document: 'discovery', keySet: DEFAULT_KEY_SET };
 const HEALTHZ: Route = { kind: 'healthz' };
 const READYZ: Route = { kind: 'readyz' };
+const FAILURE_REPORT: Route = { kind: 'failure-report' };
 const INVALID_KEY_SET_NAME: Route = { kind: 'invalid-key-set-name' };
 const NOT_FOUND: Route = { kind: 'not-found' };
 
@@ -39,6 +41,8 @@ export function routeOf(url: string): Route {
       return HEALTHZ;
     case '/readyz':
       return READYZ;
+    case '/v1/verification-failures':
+      return FAILURE_REPORT;
   }
   return keySetRouteOf(path);
 }

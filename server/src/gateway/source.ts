@@ -1,6 +1,7 @@
 // The gateway's contract with the rest of the service: it only serves what the source prepared.
 
 import type { IncomingMessage } from 'node:http';
+import type { FailureReport } from '../reports/failure-reports.js';
 
 /** Bytes prepared once per change; `etag` is a quoted strong ETag, e.g. "\"abc\"". */
 export interface PreparedDocument {
@@ -18,6 +19,12 @@ export interface GatewaySource {
    * it must be cheap and must not throw.
    */
   jwksServed?(keySet: string, request: IncomingMessage): void;
+  /**
+   * Optional: takes a verification-failure report for the bearer `authorization`, with the rules
+   * of the ReportVerificationFailures RPC; resolves with how many items it took. Rejects with a
+   * KeywardError the gateway turns into a 4xx.
+   */
+  reportFailures?: (authorization: string | undefined, report: FailureReport) => Promise<number>;
   /** True once keys are loaded and the database answers; a short reason otherwise. */
   readiness(): Promise<{ ready: true } | { ready: false; reason: string }>;
 }

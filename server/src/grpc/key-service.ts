@@ -4,6 +4,8 @@ import type { ApiTokens } from '../service/api-tokens.js';
 import type { KeyManager } from '../service/key-manager.js';
 import type { RewrapOutcome } from '../service/rewrap.js';
 import type { Staff } from '../service/staff.js';
+import type { FailureIntake } from '../reports/failure-reports.js';
+import type { FailureStore } from '../store/failure-store.js';
 import type { KeyStore } from '../store/key-store.js';
 import { createApiToken, listApiTokens, revokeApiToken, whoAmI } from './handlers/api-tokens.js';
 import { createKeySet } from './handlers/create-key-set.js';
@@ -18,6 +20,7 @@ import { revokeKey } from './handlers/revoke-key.js';
 import { rewrapKeys } from './handlers/rewrap-keys.js';
 import { rotate } from './handlers/rotate.js';
 import { sign } from './handlers/sign.js';
+import { getVerificationStats, reportVerificationFailures } from './handlers/verification-failures.js';
 import { updateKeySetPolicy } from './handlers/update-key-set-policy.js';
 import { createUser, disableUser, listUsers, login, logout, setUserRole } from './handlers/users.js';
 import { publicUnary, unary, type RpcContext } from './unary.js';
@@ -27,7 +30,9 @@ export interface KeyServiceDeps {
   readonly staff: Staff;
   readonly rewrap: (actor: string) => Promise<RewrapOutcome>;
   readonly tokens: ApiTokens;
-  readonly store: KeyStore;
+  readonly store: KeyStore & FailureStore;
+  /** Where reported verification failures are counted. */
+  readonly failures: FailureIntake;
   readonly publicUrl: string;
   /** Page tokens for every List RPC. */
   readonly pager: Pager;
@@ -35,7 +40,7 @@ export interface KeyServiceDeps {
 
 /** keyward.v1.KeyService: each RPC is its handler behind the shared auth-and-errors adapter. */
 export function keyService(deps: KeyServiceDeps, context: RpcContext): KeyServiceServer {
-  const { manager, staff, tokens, store, publicUrl, rewrap, pager } = deps;
+  const { manager, staff, tokens, store, publicUrl, rewrap, pager, failures } = deps;
   return {
     createKeySet: unary('createKeySet', context, (request, principal, deadline) =>
       createKeySet(manager, publicUrl, request, principal, deadline),
@@ -72,5 +77,11 @@ export function keyService(deps: KeyServiceDeps, context: RpcContext): KeyServic
     disableUser: unary('disableUser', context, (request, principal) => disableUser(staff, request, principal)),
     login: publicUnary('login', context, (request, deadline) => login(staff, request, deadline)),
     logout: unary('logout', context, (_request, principal) => logout(staff, principal)),
+    reportVerificationFailures: unary('reportVerificationFailures', context, (request, principal) =>
+      reportVerificationFailures(failures, request, principal, context.clock()),
+    ),
+    getVerificationStats: unary('getVerificationStats', context, (request) =>
+      getVerificationStats(manager, store, request),
+    ),
   };
 }

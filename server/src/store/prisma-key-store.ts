@@ -35,6 +35,8 @@ import type { KeyEventInput, KeyEventRecord } from '../model/events.js';
 import type { KeyRecord } from '../model/key.js';
 import type { KeySetRecord, KeySetSnapshot } from '../model/key-set.js';
 import type { UserRecord } from '../model/user.js';
+import type { FailureBucket, UnknownKidSample } from '../model/verification-failures.js';
+import type { FailureCompaction, FailureCountQuery, FailureCountRow, FailureStore } from './failure-store.js';
 
 type Transaction = Prisma.TransactionClient;
 
@@ -46,10 +48,15 @@ export interface PrismaKeyStoreOptions {
 
 // Any fixed number unlikely to collide with another application's advisory locks.
 export const SCHEDULER_LOCK = 0x6b657977; // "keyw"
+// The failure roll-up's own lock, so it never makes a lifecycle step wait or skip.
+export const FAILURE_COMPACTION_LOCK = 0x6b657766; // "kewf"
+// Unknown kids sampled per key set and hour; a flush may overshoot it by its own batch, no more.
+const UNKNOWN_KID_SAMPLE_LIMIT = 20;
+const LIFECYCLE_EVENT_TYPES = ['key.published', 'key.activated', 'key.retired', 'key.expired', 'key.revoked'];
 
 const keysOldestFirst = { orderBy: [{ createdAt: 'asc' as const }, { kid: 'asc' as const }] };
 
-export class PrismaKeyStore implements KeyStore {
+export class PrismaKeyStore implements KeyStore, FailureStore {
   readonly #prisma: InstanceType<typeof PrismaClient>;
 
   constructor(options: PrismaKeyStoreOptions) {
@@ -413,6 +420,107 @@ export class PrismaKeyStore implements KeyStore {
 
   async recordMasterKeyId(id: string): Promise<void> {
     await this.#run(() => this.#prisma.masterKey.createMany({ data: [{ id }], skipDuplicates: true }));
+  }
+
+  async recordFailures(buckets: readonly FailureBucket[], samples: readonly UnknownKidSample[]): Promise<void> {
+    if (buckets.length === 0 && samples.length === 0) return;
+    await this.#run(() =>
+      this.#prisma.$transaction(async (tx) => {
+        if (buckets.length > 0) {
+          await tx.$executeRaw`
+            INSERT INTO verification_failure_counts (key_set_id, start, seconds, client, kid, reason, alg, count)
+            SELECT s.id, v.start, 60, v.client, v.kid, v.reason, v.alg, v.count
+            FROM unnest(
+              ${buckets.map((b) => b.keySet)}::text[],
+              ${buckets.map((b) => b.minute)}::timestamptz[],
+              ${buckets.map((b) => b.client)}::text[],
+              ${buckets.map((b) => b.kid)}::text[],
+              ${buckets.map((b) => b.reason)}::text[],
+              ${buckets.map((b) => b.alg)}::text[],
+              ${buckets.map((b) => b.count)}::bigint[]) AS v(name, start, client, kid, reason, alg, count)
+            JOIN key_sets s ON s.name = v.name
+            ON CONFLICT (key_set_id, start, seconds, client, kid, reason, alg)
+              DO UPDATE SET count = verification_failure_counts.count + EXCLUDED.count`;
+        }
+        if (samples.length > 0) {
+          await tx.$executeRaw`
+            INSERT INTO verification_failure_unknown_kids (key_set_id, hour, kid)
+            SELECT s.id, v.hour, v.kid
+            FROM unnest(
+              ${samples.map((k) => k.keySet)}::text[],
+              ${samples.map((k) => k.hour)}::timestamptz[],
+              ${samples.map((k) => k.kid)}::text[]) AS v(name, hour, kid)
+            JOIN key_sets s ON s.name = v.name
+            WHERE (SELECT count(*) FROM verification_failure_unknown_kids u
+                   WHERE u.key_set_id = s.id AND u.hour = v.hour) < ${UNKNOWN_KID_SAMPLE_LIMIT}
+            ON CONFLICT DO NOTHING`;
+        }
+      }),
+    );
+  }
+
+  async failureCounts(query: FailureCountQuery): Promise<FailureCountRow[]> {
+    const rows = await this.#run(
+      () => this.#prisma.$queryRaw<{ key: string; step: number; count: bigint }[]>`
+        SELECT CASE ${query.groupBy} WHEN 'reason' THEN c.reason WHEN 'kid' THEN c.kid ELSE c.client END AS key,
+               floor(extract(epoch FROM c.start - ${query.from}::timestamptz) / ${query.stepSeconds})::int AS step,
+               sum(c.count)::bigint AS count
+        FROM verification_failure_counts c JOIN key_sets s ON s.id = c.key_set_id
+        WHERE s.name = ${query.keySet} AND c.start >= ${query.from} AND c.start < ${query.to}
+        GROUP BY 1, 2
+        ORDER BY 1, 2`,
+    );
+    return rows;
+  }
+
+  async unknownKidSamples(keySet: string, from: Date, to: Date, limit: number): Promise<string[]> {
+    const rows = await this.#run(
+      () => this.#prisma.$queryRaw<{ kid: string }[]>`
+        SELECT DISTINCT u.kid FROM verification_failure_unknown_kids u JOIN key_sets s ON s.id = u.key_set_id
+        WHERE s.name = ${keySet} AND u.hour > ${from}::timestamptz - interval '1 hour' AND u.hour < ${to}
+        ORDER BY u.kid LIMIT ${limit}`,
+    );
+    return rows.map((row) => row.kid);
+  }
+
+  async lifecycleEvents(keySet: string, from: Date, to: Date, limit: number): Promise<KeyEventRecord[]> {
+    const rows = await this.#run(() =>
+      this.#prisma.keyEvent.findMany({
+        where: {
+          keySet: { name: keySet },
+          type: { in: LIFECYCLE_EVENT_TYPES },
+          outcome: 'applied',
+          createdAt: { gte: from, lt: to },
+        },
+        include: { keySet: { select: { name: true } } },
+        orderBy: { id: 'asc' },
+        take: limit,
+      }),
+    );
+    return rows.map(toEventRecord);
+  }
+
+  async compactFailures({ rollUpBefore, deleteBefore }: FailureCompaction): Promise<'done' | 'not-leader'> {
+    return this.#run(() =>
+      this.#prisma.$transaction(async (tx) => {
+        const [lock] = await tx.$queryRaw<{ acquired: boolean }[]>`
+          SELECT pg_try_advisory_xact_lock(${FAILURE_COMPACTION_LOCK}) AS acquired`;
+        if (lock?.acquired !== true) return 'not-leader' as const;
+        await tx.$executeRaw`
+          WITH moved AS (
+            DELETE FROM verification_failure_counts
+            WHERE seconds = 60 AND start < ${rollUpBefore}
+            RETURNING key_set_id, start, client, kid, reason, alg, count)
+          INSERT INTO verification_failure_counts (key_set_id, start, seconds, client, kid, reason, alg, count)
+          SELECT key_set_id, date_bin('1 hour', start, TIMESTAMPTZ 'epoch'), 3600, client, kid, reason, alg, sum(count)
+          FROM moved GROUP BY 1, 2, 4, 5, 6, 7
+          ON CONFLICT (key_set_id, start, seconds, client, kid, reason, alg)
+            DO UPDATE SET count = verification_failure_counts.count + EXCLUDED.count`;
+        await tx.$executeRaw`DELETE FROM verification_failure_counts WHERE start < ${deleteBefore}`;
+        await tx.$executeRaw`DELETE FROM verification_failure_unknown_kids WHERE hour < ${deleteBefore}`;
+        return 'done' as const;
+      }),
+    );
   }
 
   async ping(): Promise<void> {

@@ -23,7 +23,7 @@ export async function listEvents(
   return { events: page.items.map(toWireEvent), nextPageToken: page.nextPageToken };
 }
 
-function toWireEvent(event: KeyEventRecord): Event {
+export function toWireEvent(event: KeyEventRecord): Event {
   return {
     id: String(event.id),
     keySet: event.keySet ?? '',
