@@ -10,6 +10,8 @@ import { closeGateway, createGateway, staleWhileRevalidateSeconds, type GatewayS
 import { keyService } from './grpc/key-service.js';
 import { startGrpcServer, type GrpcServer } from './grpc/server.js';
 import { Keyring } from './keyring/keyring.js';
+import { closeMetricsListener, createMetricsListener } from './metrics/endpoint.js';
+import { KeywardMetrics } from './metrics/metrics.js';
 import { ConcurrencyLimit } from './limits/concurrency-limit.js';
 import { RateLimiter } from './limits/token-bucket.js';
 import type { Logger } from './logging/logger.js';
@@ -54,6 +56,9 @@ export type KeywardConfig = Pick<
   | 'rateLimitBurst'
   | 'maxConcurrentKeyGenerations'
   | 'sessionTtlSeconds'
+  | 'metricsPort'
+  | 'metricsHost'
+  | 'metricsToken'
 > &
   Partial<Pick<Config, 'failureRetentionDays'>> & {
     /** Unset: both listeners in plaintext. */
@@ -73,6 +78,8 @@ export interface StartOptions {
 export interface RunningKeyward {
   readonly grpcPort: number;
   readonly httpPort: number;
+  /** Undefined with KEYWARD_METRICS_PORT=off. */
+  readonly metricsPort: number | undefined;
   /** Set on the first start without KEYWARD_ADMIN_TOKEN: to be shown once. */
   readonly generatedAdminToken: string | undefined;
   readonly manager: KeyManager;
@@ -106,14 +113,22 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
   try {
     await checkMasterKeys(store, options.masterKeys);
     const keyring = new Keyring();
+    // Counted even with the endpoint off (a few additions); process metrics only when served.
+    const metrics = new KeywardMetrics(
+      { keySets: () => keyring.list(), now: clock },
+      { processMetrics: config.metricsPort !== 'off' },
+    );
     const signatures = new SignatureCounter();
     const sightings = new ClientSightings();
-    const failures = new FailureAggregator({
-      isKeyOf: (keySet, kid) => keyring.get(keySet)?.keys.some((key) => key.kid === kid) ?? false,
-    });
+    const keyOf = (keySet: string, kid: string) => keyring.get(keySet)?.keys.find((key) => key.kid === kid);
+    const failures = new FailureAggregator({ isKeyOf: (keySet, kid) => keyOf(keySet, kid) !== undefined });
     const failureIntake: FailureIntake = {
       keySetExists: (name) => keyring.get(name) !== undefined,
-      record: (observation) => failures.record(observation),
+      record: (observation) => {
+        failures.record(observation);
+        const state = keyOf(observation.keySet, observation.kid)?.state ?? 'unknown';
+        metrics.reported(observation.keySet, observation.reason, state, observation.count);
+      },
     };
     const manager = new KeyManager({
       store,
@@ -125,6 +140,7 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
         staleWhileRevalidateSeconds: staleWhileRevalidateSeconds(config.jwksMaxAgeSeconds),
       },
       signatures,
+      metrics,
       // Key generation waits its turn here, so a burst of RSA rotations cannot starve signing.
       keyGeneration: new ConcurrencyLimit({
         maxRunning: config.maxConcurrentKeyGenerations,
@@ -167,6 +183,7 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
       onChange: (notice) => ('keySet' in notice ? manager.reload(notice.keySet) : reloadTokens()),
       onReconnect: reloadEverything,
       onFullReload: reloadEverything,
+      metrics,
     });
     started.push(listener);
 
@@ -180,7 +197,7 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
     );
     started.push(usage);
 
-    const scheduler = startScheduler({ manager, intervalMs: config.schedulerIntervalSeconds * 1_000, logger });
+    const scheduler = startScheduler({ manager, intervalMs: config.schedulerIntervalSeconds * 1_000, logger, metrics });
     started.push(scheduler);
 
     // One limiter for both doors: a token's reports over HTTP and its gRPC calls share its budget.
@@ -243,15 +260,28 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
         jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
         onError: (error: unknown) =>
           logger.error({ err: error instanceof Error ? error.message : String(error) }, 'gateway error'),
+        metrics,
       },
       (handler) => createHttpListener(handler, config.tls?.http, config.tls?.hstsMaxAgeSeconds ?? 0),
     );
     const httpPort = await listen(http, config.host, config.httpPort);
     started.push({ stop: () => closeGateway(http) });
 
+    let metricsPort: number | undefined;
+    if (config.metricsPort !== 'off') {
+      const endpoint = createMetricsListener(metrics, {
+        token: config.metricsToken,
+        onError: (error: unknown) =>
+          logger.error({ err: error instanceof Error ? error.message : String(error) }, 'metrics collection failed'),
+      });
+      metricsPort = await listen(endpoint, config.metricsHost, config.metricsPort);
+      started.push({ stop: () => closeMetricsListener(endpoint) });
+    }
+
     return {
       grpcPort: grpc.port,
       httpPort,
+      metricsPort,
       generatedAdminToken: admin.generated,
       manager,
       scheduler,

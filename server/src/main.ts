@@ -45,7 +45,10 @@ async function main(): Promise<void> {
     const running = await startKeyward({ config, databaseUrl, masterKeys, logger });
     resources.push(running);
     if (running.generatedAdminToken !== undefined) showGeneratedToken(running, config);
-    logger.info({ grpcPort: running.grpcPort, httpPort: running.httpPort }, 'keyward is serving');
+    logger.info(
+      { grpcPort: running.grpcPort, httpPort: running.httpPort, metricsPort: running.metricsPort },
+      'keyward is serving',
+    );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     logger.fatal({ err: message }, 'keyward cannot start');

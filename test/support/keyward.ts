@@ -19,6 +19,8 @@ export interface TestKeyward {
   readonly client: KeyServiceClient;
   readonly grpcAddress: string;
   readonly httpUrl: string;
+  /** The /metrics listener's origin (loopback, any free port). */
+  readonly metricsUrl: string;
   /** The newest of masterKeys. */
   readonly masterKey: MasterKey;
   readonly masterKeys: MasterKeyRing;
@@ -99,6 +101,8 @@ export interface StartTestKeywardOptions {
   readonly rateLimitBurst?: number;
   /** Default 2. */
   readonly maxConcurrentKeyGenerations?: number;
+  /** Required of every scrape when set; default: none. */
+  readonly metricsToken?: string;
   readonly clock?: () => Date;
 }
 
@@ -126,6 +130,9 @@ export async function startTestKeyward(options: StartTestKeywardOptions): Promis
       rateLimitBurst: options.rateLimitBurst ?? 1,
       maxConcurrentKeyGenerations: options.maxConcurrentKeyGenerations ?? 2,
       sessionTtlSeconds: 900,
+      metricsPort: 0,
+      metricsHost: '127.0.0.1',
+      metricsToken: options.metricsToken,
       ...(options.tls === undefined ? {} : { tls: options.tls }),
     },
     databaseUrl: options.databaseUrl,
@@ -143,6 +150,7 @@ export async function startTestKeyward(options: StartTestKeywardOptions): Promis
     client,
     grpcAddress,
     httpUrl: `http://127.0.0.1:${running.httpPort}`,
+    metricsUrl: `http://127.0.0.1:${running.metricsPort}`,
     masterKey: masterKeys.current,
     masterKeys,
     logs,

@@ -32,7 +32,11 @@ describe('loadConfig', () => {
       rateLimitPerSecond: 1_000,
       rateLimitBurst: 2_000,
       maxConcurrentKeyGenerations: 2,
+      metricsPort: 9464,
+      metricsHost: '127.0.0.1',
+      metricsToken: undefined,
       logLevel: 'info',
+      warnings: [],
     });
     expect(config.dataDir).toMatch(/\/\.keyward$/);
   });
@@ -54,6 +58,9 @@ describe('loadConfig', () => {
       KEYWARD_RATE_LIMIT: '50',
       KEYWARD_RATE_BURST: '100',
       KEYWARD_MAX_CONCURRENT_KEYGEN: '4',
+      KEYWARD_METRICS_PORT: '9100',
+      KEYWARD_METRICS_HOST: '10.0.0.5',
+      KEYWARD_METRICS_TOKEN: 'm'.repeat(32),
       KEYWARD_LOG_LEVEL: 'warn',
     });
     expect(config).toEqual({
@@ -74,6 +81,9 @@ describe('loadConfig', () => {
       maxConcurrentKeyGenerations: 4,
       sessionTtlSeconds: 900,
       failureRetentionDays: 30,
+      metricsPort: 9100,
+      metricsHost: '10.0.0.5',
+      metricsToken: 'm'.repeat(32),
       logLevel: 'warn',
       tls: { grpc: undefined, http: undefined, hstsMaxAgeSeconds: 31_536_000 },
       warnings: [
@@ -92,10 +102,14 @@ describe('loadConfig', () => {
       KEYWARD_ADMIN_TOKEN: 'short',
       KEYWARD_LOG_LEVEL: 'loud',
       KEYWARD_PUBLIC_URL: 'https://x.example/?a=b',
+      KEYWARD_METRICS_PORT: 'on',
+      KEYWARD_METRICS_TOKEN: 'brief',
     });
-    expect(found).toHaveLength(7);
+    expect(found).toHaveLength(9);
     expect(found.join('\n')).not.toContain('dG9vIHNob3J0');
     expect(found.join('\n')).not.toContain('short');
+    expect(found.join('\n')).not.toContain('brief');
+    expect(found).toContain('KEYWARD_METRICS_PORT must be a port number (or off) from 0 to 65535, got "on"');
     expect(found).toContain('KEYWARD_GRPC_PORT must be a port number from 0 to 65535, got "70000"');
   });
 
@@ -223,6 +237,28 @@ describe('loadConfig', () => {
     });
   });
 
+  it('turns /metrics off, or serves it on any free port', () => {
+    expect(loadConfig({ KEYWARD_METRICS_PORT: 'off' }).metricsPort).toBe('off');
+    expect(loadConfig({ KEYWARD_METRICS_PORT: '0' }).metricsPort).toBe(0);
+    expect(loadConfig({ KEYWARD_METRICS_PORT: '65535' }).metricsPort).toBe(65_535);
+    for (const bad of ['65536', '-1', 'OFF', 'x']) {
+      expect(problems({ KEYWARD_METRICS_PORT: bad })).toEqual([
+        `KEYWARD_METRICS_PORT must be a port number (or off) from 0 to 65535, got "${bad}"`,
+      ]);
+    }
+  });
+
+  it('warns when /metrics is bound beyond loopback without a token, and only then', () => {
+    const { warnings } = loadConfig({ KEYWARD_METRICS_HOST: '0.0.0.0' });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^\/metrics is served on 0\.0\.0\.0 without a token: .*KEYWARD_METRICS_TOKEN/);
+    expect(loadConfig({ KEYWARD_METRICS_HOST: '0.0.0.0', KEYWARD_METRICS_TOKEN: 't'.repeat(32) }).warnings).toEqual([]);
+    expect(loadConfig({ KEYWARD_METRICS_HOST: '0.0.0.0', KEYWARD_METRICS_PORT: 'off' }).warnings).toEqual([]);
+    expect(loadConfig({ KEYWARD_METRICS_HOST: '::1' }).warnings).toEqual([]);
+    // The listeners' address does not move /metrics.
+    expect(loadConfig({ KEYWARD_HOST: '0.0.0.0' }).warnings.join('\n')).not.toContain('/metrics');
+  });
+
   it('gives each warning once', () => {
     const { warnings } = loadConfig({ KEYWARD_HOST: '0.0.0.0', KEYWARD_HSTS_MAX_AGE: '600' });
     expect(warnings).toEqual([
@@ -250,6 +286,8 @@ describe('loadConfig on any environment', () => {
     'KEYWARD_MAX_CONCURRENT_KEYGEN',
     'KEYWARD_SESSION_TTL',
     'KEYWARD_FAILURE_RETENTION_DAYS',
+    'KEYWARD_METRICS_PORT',
+    'KEYWARD_METRICS_HOST',
     'KEYWARD_LOG_LEVEL',
     'KEYWARD_MASTER_KEY_FILE',
     'KEYWARD_MASTER_KEY_FILES',
@@ -260,7 +298,7 @@ describe('loadConfig on any environment', () => {
     'KEYWARD_HTTP_TLS_KEY',
     'KEYWARD_HSTS_MAX_AGE',
   ];
-  const SECRETS = ['KEYWARD_MASTER_KEY', 'KEYWARD_MASTER_KEYS', 'KEYWARD_ADMIN_TOKEN'];
+  const SECRETS = ['KEYWARD_MASTER_KEY', 'KEYWARD_MASTER_KEYS', 'KEYWARD_ADMIN_TOKEN', 'KEYWARD_METRICS_TOKEN'];
   /** Put into every secret value: it must show up in no problem. */
   const MARKER = 'n0t-f0r-l0gs';
   const NAMES_ONE = new RegExp(`\\b(${[...VARIABLES, ...SECRETS].join('|')})\\b`);

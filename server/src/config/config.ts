@@ -9,7 +9,7 @@
 // together and a client CA only with both. Secrets' messages never quote the value.
 import { z } from 'zod';
 import { EVEN_AFTER_ISSUES, envSchema, filePath, problemsOf, wholeNumber, type Env } from '../env-schema.js';
-import { readTlsConfig, type TlsConfig } from '../transport/tls-config.js';
+import { isLoopbackHost, readTlsConfig, type TlsConfig } from '../transport/tls-config.js';
 
 export interface Config {
   /** Unset: run the embedded PostgreSQL in `dataDir`. */
@@ -39,6 +39,11 @@ export interface Config {
   readonly sessionTtlSeconds: number;
   /** Days reported verification failures are kept (minute detail for the first 48 hours). */
   readonly failureRetentionDays: number;
+  /** The /metrics listener's port (0: any free one), or 'off' for none. */
+  readonly metricsPort: number | 'off';
+  readonly metricsHost: string;
+  /** Never logged. When set, every scrape must present it as a bearer token. */
+  readonly metricsToken: string | undefined;
   readonly logLevel: LogLevel;
   /** KEYWARD_GRPC_TLS_*, KEYWARD_HTTP_TLS_*, KEYWARD_HSTS_MAX_AGE; certificate files already read. */
   readonly tls: TlsConfig;
@@ -94,8 +99,17 @@ const httpUrlError: z.core.$ZodErrorMap = ({ input }) =>
   `must be an http(s) URL without query or fragment, got "${String(input)}"`;
 
 /** One variable for one key, its plural for a rotation in progress (oldest first). */
-const ADMIN_TOKEN_RULE =
+const TOKEN_RULE =
   'must be at least 32 printable ASCII characters with no white space (e.g. `openssl rand -base64 32`)';
+// Never quoted: it is a secret. Any characters an HTTP or gRPC header can carry work (not only the
+// kw_ tokens Keyward generates), e.g. `openssl rand -base64 32`.
+const bearerToken = z.string().regex(/^[\x21-\x7e]{32,}$/, { error: TOKEN_RULE });
+
+/** Either way the same message: a number out of range fails inside the union, a word outside it. */
+const PORT_OR_OFF = 'a port number (or off)';
+const portOrOff = z.union([z.literal('off'), wholeNumber(PORT_OR_OFF, 0, 65_535)], {
+  error: ({ input }) => `must be ${PORT_OR_OFF} from 0 to 65535, got "${String(input)}"`,
+});
 
 const MASTER_KEY_VARIABLES = [
   'KEYWARD_MASTER_KEY',
@@ -126,12 +140,7 @@ const CONFIG_VARIABLES = envSchema({
   KEYWARD_MASTER_KEYS: commaList(masterKey).optional(),
   KEYWARD_MASTER_KEY_FILE: filePath.transform((path) => [path]).optional(),
   KEYWARD_MASTER_KEY_FILES: commaList(filePath).optional(),
-  // Never quoted: it is a secret. Any characters a gRPC header can carry work (not only the kw_
-  // tokens Keyward generates), e.g. `openssl rand -base64 32`.
-  KEYWARD_ADMIN_TOKEN: z
-    .string()
-    .regex(/^[\x21-\x7e]{32,}$/, { error: ADMIN_TOKEN_RULE })
-    .optional(),
+  KEYWARD_ADMIN_TOKEN: bearerToken.optional(),
   KEYWARD_JWKS_MAX_AGE: seconds(0, 86_400).default(300),
   KEYWARD_SCHEDULER_INTERVAL: seconds(1, 3_600).default(5),
   KEYWARD_RELOAD_INTERVAL: seconds(1, 86_400).default(30),
@@ -142,6 +151,10 @@ const CONFIG_VARIABLES = envSchema({
   // At most the internal key set's max_token_ttl (1 hour).
   KEYWARD_SESSION_TTL: seconds(60, 3_600).default(900),
   KEYWARD_FAILURE_RETENTION_DAYS: count(1, 3_650).default(30),
+  // 9464: the port registered for Prometheus exporters of this kind (OpenTelemetry's too).
+  KEYWARD_METRICS_PORT: portOrOff.default(9464),
+  KEYWARD_METRICS_HOST: z.string().default(DEFAULT_HOST),
+  KEYWARD_METRICS_TOKEN: bearerToken.optional(),
   KEYWARD_LOG_LEVEL: z
     .enum(LOG_LEVELS, {
       error: ({ input }) => `must be one of ${LOG_LEVELS.join(', ')}, got "${String(input)}"`,
@@ -192,6 +205,9 @@ const CONFIG_VARIABLES = envSchema({
       maxConcurrentKeyGenerations: vars.KEYWARD_MAX_CONCURRENT_KEYGEN,
       sessionTtlSeconds: vars.KEYWARD_SESSION_TTL,
       failureRetentionDays: vars.KEYWARD_FAILURE_RETENTION_DAYS,
+      metricsPort: vars.KEYWARD_METRICS_PORT,
+      metricsHost: vars.KEYWARD_METRICS_HOST,
+      metricsToken: vars.KEYWARD_METRICS_TOKEN,
       logLevel: vars.KEYWARD_LOG_LEVEL,
     } satisfies Omit<Config, 'tls' | 'warnings'>;
   });
@@ -203,5 +219,16 @@ export function loadConfig(env: Env = process.env): Config {
   const tls = readTlsConfig(env, variables.data?.host ?? DEFAULT_HOST);
   const problems = [...(variables.success ? [] : problemsOf(variables.error)), ...tls.problems];
   if (!variables.success || problems.length > 0) throw new ConfigError(problems);
-  return { ...variables.data, tls: tls.config, warnings: tls.warnings };
+  return { ...variables.data, tls: tls.config, warnings: [...tls.warnings, ...metricsWarnings(variables.data)] };
+}
+
+/** Anyone who reaches an open /metrics learns the key sets' names and activity. */
+function metricsWarnings(config: Pick<Config, 'metricsPort' | 'metricsHost' | 'metricsToken'>): string[] {
+  if (config.metricsPort === 'off' || config.metricsToken !== undefined || isLoopbackHost(config.metricsHost)) {
+    return [];
+  }
+  return [
+    `/metrics is served on ${config.metricsHost} without a token: whoever reaches it reads key set names and ` +
+      'activity; set KEYWARD_METRICS_TOKEN, or KEYWARD_METRICS_HOST to a loopback address',
+  ];
 }

@@ -25,12 +25,15 @@ export class DocumentEndpoint {
     private readonly lookup: (keySet: string) => PreparedDocument | undefined,
     /** Told about every GET answered 200 or 304: the client now holds this key set's current document. */
     private readonly onServed?: (keySet: string, req: IncomingMessage) => void,
+    /** Told the status of every answer. */
+    private readonly onAnswered?: (status: 200 | 304 | 404) => void,
   ) {}
 
   serve(req: IncomingMessage, res: ServerResponse, keySet: string, isHead: boolean): void {
     const document = this.lookup(keySet);
     if (document === undefined) {
       sendPrepared(res, unknownKeySet(keySet), isHead);
+      this.onAnswered?.(404);
       return;
     }
     const headers = this.headersByDocument.get(document) ?? this.prepareHeaders(document);
@@ -39,11 +42,13 @@ export class DocumentEndpoint {
     if (requestMatchesEtag(req.rawHeaders, document.etag)) {
       res.writeHead(304, headers.notModified);
       res.end();
+      this.onAnswered?.(304);
       return;
     }
     res.writeHead(200, headers.ok);
     if (isHead) res.end();
     else res.end(document.body);
+    this.onAnswered?.(200);
   }
 
   private prepareHeaders(document: PreparedDocument): DocumentResponseHeaders {

@@ -32,7 +32,7 @@ export function createRequestHandler(
 ): RequestListener {
   const cacheControl = documentCacheControl(options.jwksMaxAgeSeconds);
   const documents: Record<DocumentKind, DocumentEndpoint> = {
-    jwks: createJwksEndpoint(source, cacheControl),
+    jwks: createJwksEndpoint(source, cacheControl, options.metrics),
     discovery: createDiscoveryEndpoint(source, cacheControl),
   };
 

@@ -33,4 +33,10 @@ export interface GatewayOptions {
   jwksMaxAgeSeconds: number;
   /** Told about every unexpected error that became a 500. Must not throw (if it does, that is ignored). */
   onError?: (err: unknown) => void;
+  metrics?: GatewayMetrics;
+}
+
+/** Told how each JWKS request was answered. Called on the hot path: cheap, never throws. */
+export interface GatewayMetrics {
+  jwksResponse(status: 200 | 304 | 404): void;
 }

@@ -5,6 +5,12 @@ export interface SchedulerOptions {
   readonly manager: KeyManager;
   readonly intervalMs: number;
   readonly logger: Logger;
+  readonly metrics: SchedulerMetrics;
+}
+
+export interface SchedulerMetrics {
+  /** A tick went through every key set without an error. */
+  schedulerTickSucceeded(): void;
 }
 
 export interface Scheduler {
@@ -27,6 +33,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
 
   const runOnce = async (): Promise<number> => {
     let applied = 0;
+    let failed = false;
     for (const view of manager.list()) {
       const name = view.keySet.name;
       try {
@@ -36,12 +43,14 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
           applied += 1;
         }
       } catch (error) {
+        failed = true;
         logger.warn(
           { keySet: name, err: error instanceof Error ? error.message : String(error) },
           'scheduled step failed',
         );
       }
     }
+    if (!failed) options.metrics.schedulerTickSucceeded();
     return applied;
   };
 

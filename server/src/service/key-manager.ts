@@ -87,9 +87,15 @@ export interface KeyManagerDeps {
   readonly publicUrl: string;
   readonly policyContext: PolicyContext;
   readonly signatures: SignatureCounter;
+  readonly metrics: SignMetrics;
   readonly keyGeneration: ConcurrencyLimit;
   readonly logger: Logger;
   readonly clock: () => Date;
+}
+
+/** What Sign tells the metrics: called once per signature, so it must be cheap. */
+export interface SignMetrics {
+  signed(keySet: string, alg: string, seconds: number): void;
 }
 
 // A plan is recomputed on the locked state; if that needs a key the first look did not, it is
@@ -333,6 +339,7 @@ export class KeyManager {
   }
 
   async sign(name: string, content: SignContent, typ: string | undefined): Promise<SignResult> {
+    const started = performance.now();
     const view = this.view(name);
     const signer = view.signer;
     if (signer === undefined || view.signingKeyId === undefined) {
@@ -344,6 +351,7 @@ export class KeyManager {
     const header = typ === undefined ? (isJwt ? 'JWT' : undefined) : validateTyp(typ);
     const jws = await signer.sign(payload, header);
     this.deps.signatures.record(view.signingKeyId, now, expiresAt);
+    this.deps.metrics.signed(name, signer.alg, (performance.now() - started) / 1_000);
     return { jws, kid: signer.kid, alg: signer.alg };
   }
 

@@ -558,12 +558,12 @@ function toUserRecord(row: {
 
 // Delivered to every replica's listener when the transaction commits, never before.
 async function notify(tx: Transaction, keySet: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${encodeChangeNotice({ keySet })})`;
+  await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${encodeChangeNotice({ keySet, at: new Date() })})`;
 }
 
 /** Credentials changed (tokens, users or sessions): every replica reloads what it authenticates with. */
 async function notifyTokens(tx: Transaction): Promise<void> {
-  await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${encodeChangeNotice({ tokens: true })})`;
+  await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${encodeChangeNotice({ tokens: true, at: new Date() })})`;
 }
 
 const TIMESTAMP_OF: Partial<Record<StateChange['to'], string>> = {

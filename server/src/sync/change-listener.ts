@@ -23,6 +23,12 @@ export interface ChangeListenerOptions {
   fullReloadIntervalMs: number;
   /** Safety net for a missed notice: reload everything. */
   onFullReload: () => void | Promise<void>;
+  /** Told when onChange has finished with a notice that carries its commit time. */
+  metrics?: ChangeListenerMetrics;
+}
+
+export interface ChangeListenerMetrics {
+  noticeApplied(committedAt: Date): void;
 }
 
 export interface ChangeListener {
@@ -72,7 +78,10 @@ export async function startChangeListener(options: ChangeListenerOptions): Promi
       logger.warn({ payload: payload.slice(0, 200) }, 'ignored a change notice this version does not understand');
       return;
     }
-    run('change handler', () => options.onChange(notice));
+    run('change handler', async () => {
+      await options.onChange(notice);
+      if (notice.at !== undefined) options.metrics?.noticeApplied(notice.at);
+    });
   };
 
   try {

@@ -3,17 +3,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeChangeNotice, parseChangeNotice, type ChangeNotice } from './channel.js';
 
+const times = fc.option(fc.date({ noInvalidDate: true }), { nil: undefined });
 const notices: fc.Arbitrary<ChangeNotice> = fc.oneof(
-  fc.string({ minLength: 1 }).map((keySet) => ({ keySet })),
-  fc.constant({ tokens: true } as const),
+  fc.tuple(fc.string({ minLength: 1 }), times).map(([keySet, at]) => (at === undefined ? { keySet } : { keySet, at })),
+  times.map((at) => (at === undefined ? { tokens: true as const } : { tokens: true as const, at })),
 );
 
 function isNotice(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
-  const keys = Object.keys(value);
+  const { at, ...kind } = value as Record<string, unknown>;
+  if (at !== undefined && !(at instanceof Date && Number.isFinite(at.getTime()))) return false;
+  const keys = Object.keys(kind);
   if (keys.length !== 1) return false;
-  const fields = value as Record<string, unknown>;
-  return (typeof fields.keySet === 'string' && fields.keySet !== '') || fields.tokens === true;
+  return (typeof kind.keySet === 'string' && kind.keySet !== '') || kind.tokens === true;
 }
 
 describe('parseChangeNotice', () => {
@@ -28,7 +30,10 @@ describe('parseChangeNotice', () => {
   it('never throws on arbitrary text, and gives either undefined or a well-formed notice', () => {
     // Objects that use the notice fields with any JSON value, so the property explores near misses.
     const nearMisses = fc
-      .record({ keySet: fc.jsonValue(), tokens: fc.jsonValue(), other: fc.jsonValue() }, { requiredKeys: [] })
+      .record(
+        { keySet: fc.jsonValue(), tokens: fc.jsonValue(), at: fc.jsonValue(), other: fc.jsonValue() },
+        { requiredKeys: [] },
+      )
       .map((fields) => JSON.stringify(fields));
     const payloads = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.json(), nearMisses);
     fc.assert(
@@ -45,6 +50,11 @@ describe('parseChangeNotice', () => {
     ['{"tokens":true}', { tokens: true }],
     // A newer writer may add detail to a kind this version knows.
     ['{"keySet":"payments","version":7}', { keySet: 'payments' }],
+    ['{"keySet":"payments","at":1700000000000}', { keySet: 'payments', at: new Date(1_700_000_000_000) }],
+    ['{"tokens":true,"at":1700000000000}', { tokens: true, at: new Date(1_700_000_000_000) }],
+    // A writer's time that is not one still invalidates: only the time is dropped.
+    ['{"keySet":"payments","at":"yesterday"}', { keySet: 'payments' }],
+    ['{"keySet":"payments","at":1e300}', { keySet: 'payments' }],
   ])('reads %s', (payload, expected) => {
     expect(parseChangeNotice(payload)).toEqual(expected);
   });

@@ -3,11 +3,15 @@
 
 export const CHANGES_CHANNEL = 'keyward_changes';
 
-/** One key set changed, or the access tokens changed. */
-export type ChangeNotice = { readonly keySet: string } | { readonly tokens: true };
+/**
+ * One key set changed, or the access tokens changed. `at`: when the writer sent it, just before
+ * its commit (to measure how long replicas take to follow); notices of older writers have none.
+ */
+export type ChangeNotice = ({ readonly keySet: string } | { readonly tokens: true }) & { readonly at?: Date };
 
 export function encodeChangeNotice(notice: ChangeNotice): string {
-  return 'keySet' in notice ? JSON.stringify({ keySet: notice.keySet }) : JSON.stringify({ tokens: true });
+  const at = notice.at === undefined ? {} : { at: notice.at.getTime() };
+  return JSON.stringify('keySet' in notice ? { keySet: notice.keySet, ...at } : { tokens: true, ...at });
 }
 
 /**
@@ -28,7 +32,17 @@ export function parseChangeNotice(payload: string): ChangeNotice | undefined {
   // A payload naming both kinds is ambiguous, so it is not trusted. Other fields are ignored: a
   // newer writer may add detail, and missing an invalidation is worse than one reload too many.
   if (keySet !== undefined && tokens !== undefined) return undefined;
-  if (typeof keySet === 'string' && keySet !== '') return { keySet };
-  if (tokens === true) return { tokens: true };
+  // A time that is not one is dropped, not fatal: the notice still invalidates.
+  const at = Object.hasOwn(fields, 'at') ? timeOf(fields.at) : undefined;
+  const when = at === undefined ? {} : { at };
+  if (typeof keySet === 'string' && keySet !== '') return { keySet, ...when };
+  if (tokens === true) return { tokens: true, ...when };
   return undefined;
+}
+
+/** Milliseconds since the epoch, as Date accepts them. */
+function timeOf(value: unknown): Date | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }
