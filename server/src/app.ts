@@ -22,6 +22,7 @@ import { Pager } from './paging/pager.js';
 import { INTERNAL_KEY_SET } from './auth/session-tokens.js';
 import { rewrapKeys } from './service/rewrap.js';
 import { KeyManager } from './service/key-manager.js';
+import { Verifier } from './service/verifier.js';
 import { checkMasterKeys } from './service/master-key.js';
 import type { KeyStore } from './store/key-store.js';
 import { PrismaKeyStore } from './store/prisma-key-store.js';
@@ -161,6 +162,12 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
       keyService(
         {
           manager,
+          verifier: new Verifier({
+            keysOf: (name) => manager.view(name).keys,
+            clock,
+            // Failed verifications, for telemetry: the failure-report aggregator plugs in here.
+            observe: () => undefined,
+          }),
           staff: new Staff({
             store,
             manager,
