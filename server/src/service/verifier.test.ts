@@ -208,7 +208,7 @@ describe('Verifier.verify', () => {
     expect((await verifier.verify('set', { jws, typ: 'at+jwt' })).valid).toBe(true);
   });
 
-  it('refuses bad requests with the field named, and lets an unknown key set through as the lookup says', () => {
+  it('refuses bad requests with the field named', () => {
     expect(thrownBy(() => verifier.verify('set', { jws: 'a'.repeat(MAX_JWS_BYTES + 1) })).message).toMatch(/^jws: /);
     for (const tolerance of [-1, 301, Number.NaN]) {
       const error = thrownBy(() => verifier.verify('set', { jws: 'x', clockToleranceSeconds: tolerance }));
