@@ -55,7 +55,7 @@ export interface VerifierDeps {
   /** The key set's keys, published or not (throws NOT_FOUND for an unknown key set). */
   readonly keysOf: (keySet: string) => readonly KeyRecord[];
   readonly clock: () => Date;
-  /** Called for every failure; a no-op by default. */
+  /** Called for every failure, synchronously: it must not throw. A no-op by default. */
   readonly observe?: (observation: VerifyObservation) => void;
 }
 
@@ -112,7 +112,7 @@ export class Verifier {
     const alg = typeof header.alg === 'string' ? header.alg : undefined;
     const seen = { kid, alg };
     if (alg === undefined) return failure('MALFORMED', 'the header has no "alg"', seen);
-    if (!isAlgorithm(alg)) return failure('UNSUPPORTED_ALG', `alg "${alg}" is not one Keyward signs with`, seen);
+    if (!isAlgorithm(alg)) return failure('UNSUPPORTED_ALG', 'alg is "none" or one Keyward never signs with', seen);
 
     const key = kid === undefined ? undefined : keys.find((candidate) => candidate.kid === kid);
     if (key === undefined) return failure('UNKNOWN_KID', "no key of this key set has the token's kid", seen);
