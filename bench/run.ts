@@ -1,4 +1,5 @@
-// `npm run bench`: each benchmark of bench/ in turn, printing one line each.
+// `npm run bench`: each benchmark of bench/ in turn, printing its figures side by side.
+import './verify.js';
 import { benchReports } from './reports.js';
 
 benchReports();

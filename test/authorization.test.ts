@@ -50,9 +50,11 @@ beforeAll(async () => {
   await kw.rpc.rotate({ keySet: 'alpha', reason: 'setup', mode: RotationMode.ROTATION_MODE_IMMEDIATE });
 
   await token('alpha-sign', [{ keySet: 'alpha', scopes: [Scope.SCOPE_SIGN] }]);
+  await token('alpha-verify', [{ keySet: 'alpha', scopes: [Scope.SCOPE_VERIFY] }]);
   await token('alpha-read', [{ keySet: 'alpha', scopes: [Scope.SCOPE_READ] }]);
   await token('alpha-admin', [{ keySet: 'alpha', scopes: [Scope.SCOPE_ADMIN] }]);
   await token('alpha-no-sign', [{ keySet: 'alpha', scopes: ALL_BUT(Scope.SCOPE_SIGN, Scope.SCOPE_ADMIN) }]);
+  await token('alpha-no-verify', [{ keySet: 'alpha', scopes: ALL_BUT(Scope.SCOPE_VERIFY, Scope.SCOPE_ADMIN) }]);
   await token('alpha-no-read', [{ keySet: 'alpha', scopes: ALL_BUT(Scope.SCOPE_READ, Scope.SCOPE_ADMIN) }]);
   await token('alpha-no-admin', [{ keySet: 'alpha', scopes: ALL_BUT(Scope.SCOPE_ADMIN) }]);
   await token('alpha-no-operate', [{ keySet: 'alpha', scopes: ALL_BUT(Scope.SCOPE_OPERATE, Scope.SCOPE_ADMIN) }]);
@@ -83,6 +85,11 @@ const CASES: {
   listKeySets: { call: (rpc, t) => rpc.listKeySets({}, t), least: 'any' },
   sign: { call: (rpc, t) => rpc.sign({ keySet: 'alpha', claimsJson: '{"sub":"s"}' }, t), least: 'alpha-sign' },
   getJwks: { call: (rpc, t) => rpc.getJwks({ keySet: 'alpha' }, t), least: 'alpha-read' },
+  verify: { call: (rpc, t) => rpc.verify({ keySet: 'alpha', jws: 'not.a.token' }, t), least: 'alpha-verify' },
+  verifyBatch: {
+    call: (rpc, t) => rpc.verifyBatch({ keySet: 'alpha', items: [{ jws: 'not.a.token' }] }, t),
+    least: 'alpha-verify',
+  },
   rotate: {
     call: (rpc, t) => rpc.rotate({ keySet: 'alpha', reason: 'r', mode: RotationMode.ROTATION_MODE_SCHEDULED }, t),
     least: 'alpha-operate',
@@ -159,11 +166,12 @@ function lacking(method: KeyServiceMethod): string {
   if (target === 'service') return 'alpha-admin';
   return {
     sign: 'alpha-no-sign',
+    verify: 'alpha-no-verify',
     read: 'alpha-no-read',
     operate: 'alpha-no-operate',
     admin: 'alpha-no-admin',
     report: 'alpha-no-report',
-  }[requirement.scope as 'sign' | 'read' | 'operate' | 'admin' | 'report'];
+  }[requirement.scope as 'sign' | 'verify' | 'read' | 'operate' | 'admin' | 'report'];
 }
 // Every target function reads at most these fields of the request.
 const CASES_REQUEST_TARGET = { name: 'alpha', keySet: 'alpha', kid: revocableKid };

@@ -24,6 +24,7 @@ import { Pager } from './paging/pager.js';
 import { INTERNAL_KEY_SET } from './auth/session-tokens.js';
 import { rewrapKeys } from './service/rewrap.js';
 import { KeyManager } from './service/key-manager.js';
+import { Verifier } from './service/verifier.js';
 import { checkMasterKeys } from './service/master-key.js';
 import type { KeyStore } from './store/key-store.js';
 import { PrismaKeyStore } from './store/prisma-key-store.js';
@@ -92,6 +93,8 @@ export interface RunningKeyward {
 }
 
 const SHUTDOWN_GRACE_MS = 5_000;
+/** The client that Verify's own failures are counted under, beside the relying parties' reports. */
+const VERIFY_CLIENT = 'keyward:verify';
 // Minute buckets older than this are summed into hours: a chart of the last two days keeps its detail.
 const FAILURE_MINUTE_DETAIL_MS = 48 * 3_600_000;
 const DEFAULT_FAILURE_RETENTION_DAYS = 30;
@@ -211,6 +214,26 @@ export async function startKeyward(options: StartOptions): Promise<RunningKeywar
       keyService(
         {
           manager,
+          verifier: new Verifier({
+            keysOf: (name) => manager.view(name).keys,
+            clock,
+            // Every result is counted; every failure is also a server-side observation among the
+            // reports, under the client "keyward:verify".
+            observe: ({ keySet, kid, alg, result, at }) => {
+              metrics.verified(keySet, result);
+              if (result !== 'valid') {
+                failureIntake.record({
+                  keySet,
+                  client: VERIFY_CLIENT,
+                  kid: kid ?? '',
+                  reason: result,
+                  alg: alg ?? '',
+                  at,
+                  count: 1,
+                });
+              }
+            },
+          }),
           staff: new Staff({
             store,
             manager,

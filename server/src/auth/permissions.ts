@@ -35,6 +35,8 @@ export const RPC_PERMISSIONS: { readonly [M in KeyServiceMethod]: Requirement<Re
   listKeySets: 'any',
   sign: { scope: 'sign', target: (r) => keySet(r.keySet) },
   getJwks: { scope: 'read', target: (r) => keySet(r.keySet) },
+  verify: { scope: 'verify', target: (r) => keySet(r.keySet) },
+  verifyBatch: { scope: 'verify', target: (r) => keySet(r.keySet) },
   rotate: { scope: 'operate', target: (r) => keySet(r.keySet) },
   listKeys: { scope: 'read', target: (r) => keySet(r.keySet) },
   // An unknown kid is the service's business: only a service admin learns that it does not exist.

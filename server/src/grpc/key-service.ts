@@ -6,6 +6,7 @@ import type { RewrapOutcome } from '../service/rewrap.js';
 import type { Staff } from '../service/staff.js';
 import type { FailureIntake } from '../reports/failure-reports.js';
 import type { FailureStore } from '../store/failure-store.js';
+import type { Verifier } from '../service/verifier.js';
 import type { KeyStore } from '../store/key-store.js';
 import { createApiToken, listApiTokens, revokeApiToken, whoAmI } from './handlers/api-tokens.js';
 import { createKeySet } from './handlers/create-key-set.js';
@@ -22,11 +23,13 @@ import { rotate } from './handlers/rotate.js';
 import { sign } from './handlers/sign.js';
 import { getVerificationStats, reportVerificationFailures } from './handlers/verification-failures.js';
 import { updateKeySetPolicy } from './handlers/update-key-set-policy.js';
+import { verify, verifyBatch } from './handlers/verify.js';
 import { createUser, disableUser, listUsers, login, logout, setUserRole } from './handlers/users.js';
 import { publicUnary, unary, type RpcContext } from './unary.js';
 
 export interface KeyServiceDeps {
   readonly manager: KeyManager;
+  readonly verifier: Verifier;
   readonly staff: Staff;
   readonly rewrap: (actor: string) => Promise<RewrapOutcome>;
   readonly tokens: ApiTokens;
@@ -40,7 +43,7 @@ export interface KeyServiceDeps {
 
 /** keyward.v1.KeyService: each RPC is its handler behind the shared auth-and-errors adapter. */
 export function keyService(deps: KeyServiceDeps, context: RpcContext): KeyServiceServer {
-  const { manager, staff, tokens, store, publicUrl, rewrap, pager, failures } = deps;
+  const { manager, verifier, staff, tokens, store, publicUrl, rewrap, pager, failures } = deps;
   return {
     createKeySet: unary('createKeySet', context, (request, principal, deadline) =>
       createKeySet(manager, publicUrl, request, principal, deadline),
@@ -51,6 +54,8 @@ export function keyService(deps: KeyServiceDeps, context: RpcContext): KeyServic
     ),
     sign: unary('sign', context, (request) => sign(manager, request)),
     getJwks: unary('getJwks', context, (request) => getJwks(manager, request)),
+    verify: unary('verify', context, (request) => verify(verifier, request)),
+    verifyBatch: unary('verifyBatch', context, (request) => verifyBatch(verifier, request)),
     rotate: unary('rotate', context, (request, principal, deadline) => rotate(manager, request, principal, deadline)),
     listKeys: unary('listKeys', context, (request) => listKeys(manager, pager, request)),
     revokeKey: unary('revokeKey', context, (request, principal, deadline) =>
