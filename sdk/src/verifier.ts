@@ -127,17 +127,18 @@ export class KeywardVerifier {
     let kid: string | undefined;
     let alg: string | undefined;
     try {
-      ({ kid, alg } = this.#header(token));
-      const key = await this.#key(kid, alg);
+      ({ kid, alg } = this.#headerOf(token));
+      const checked = this.#check(kid, alg);
+      const key = await this.#key(checked.kid, checked.alg);
       const result = await jwtVerify(token, key, {
-        algorithms: [alg],
+        algorithms: [checked.alg],
         currentDate: at,
         ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
         ...(options.audience === undefined ? {} : { audience: options.audience }),
         ...(options.typ === undefined ? {} : { typ: options.typ }),
         ...(options.clockTolerance === undefined ? {} : { clockTolerance: options.clockTolerance }),
       });
-      this.#hooks.onVerify?.({ ok: true, kid, alg });
+      this.#hooks.onVerify?.({ ok: true, kid: checked.kid, alg: checked.alg });
       return result;
     } catch (error) {
       const failure = asVerificationError(error, kid, alg);
@@ -168,7 +169,8 @@ export class KeywardVerifier {
     await this.#reporter?.close();
   }
 
-  #header(token: string): { kid: string; alg: string } {
+  /** The header's kid and alg, as far as the header has them (for the failure report too). */
+  #headerOf(token: string): { kid: string | undefined; alg: string | undefined } {
     let header: ReturnType<typeof decodeProtectedHeader>;
     try {
       header = decodeProtectedHeader(token);
@@ -183,21 +185,16 @@ export class KeywardVerifier {
         },
       );
     }
-    const { kid, alg } = header;
-    if (typeof alg !== 'string' || alg === '') {
-      throw new KeywardVerificationError('MALFORMED', 'the token header names no "alg"');
-    }
-    if (typeof kid !== 'string' || kid === '') {
-      throw new KeywardVerificationError('MALFORMED', 'the token header names no "kid"', undefined, alg);
-    }
+    const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+    return { kid: text(header.kid), alg: text(header.alg) };
+  }
+
+  #check(kid: string | undefined, alg: string | undefined): { kid: string; alg: string } {
+    if (alg === undefined) throw new KeywardVerificationError('MALFORMED', 'the token header names no "alg"');
     if (!this.#algorithms.has(alg)) {
-      throw new KeywardVerificationError(
-        'UNSUPPORTED_ALG',
-        `the algorithm ${JSON.stringify(alg)} is not accepted`,
-        kid,
-        alg,
-      );
+      throw new KeywardVerificationError('UNSUPPORTED_ALG', `the algorithm ${JSON.stringify(alg)} is not accepted`);
     }
+    if (kid === undefined) throw new KeywardVerificationError('MALFORMED', 'the token header names no "kid"');
     return { kid, alg };
   }
 
