@@ -126,6 +126,7 @@ describe('single flight', () => {
     await v.verify(await tokenOf(first, clock.now()));
     const second = await testKey('k2');
     jwks.keys = [first.jwk, second.jwk];
+    clock.advance(10);
     const token = await tokenOf(second, clock.now());
     jwks.stub.hold();
     const all = Promise.all(Array.from({ length: 100 }, () => v.verify(token)));
@@ -164,8 +165,25 @@ describe('unknown kids', () => {
     await expect(v.verify(await tokenOf(second, clock.now()))).resolves.toBeDefined();
   });
 
+  it('does not refetch for an unknown kid within the interval after any fetch', async () => {
+    const v = verifier({ unknownKidRefetchIntervalSeconds: 10 });
+    await v.verify(await tokenOf(first, clock.now()));
+    const second = await testKey('k2');
+    jwks.keys = [first.jwk, second.jwk];
+    clock.advance(9);
+    expect(await reasonOf(v.verify(await tokenOf(second, clock.now())))).toBe('UNKNOWN_KID');
+    expect(jwks.stub.requests).toHaveLength(1);
+    clock.advance(1);
+    await expect(v.verify(await tokenOf(second, clock.now()))).resolves.toBeDefined();
+    expect(fetches.map((f) => [f.trigger, f.outcome])).toEqual([
+      ['initial', 'updated'],
+      ['unknown-kid', 'updated'],
+    ]);
+  });
+
   it('remembers a kid a fresh set lacked: naming it again fails without a request, until the memory ends', async () => {
     const v = verifier({ unknownKidRefetchIntervalSeconds: 0, unknownKidMemorySeconds: 60 });
+    // (No refetch budget here: this is about the memory alone.)
     await v.verify(await tokenOf(first, clock.now()));
     const stranger = await testKey('stranger');
     const token = await tokenOf(stranger, clock.now(), { exp: Math.floor(clock.now().getTime() / 1000) + 7_200 });

@@ -30,7 +30,7 @@ export interface JwksCacheOptions {
   readonly maxStaleIfErrorSeconds: number;
   /** After a failed fetch, callers get the stale copy (or the failure) without a new request for this long. */
   readonly fetchRetrySeconds: number;
-  /** At most one refetch caused by an unknown kid per this many seconds. */
+  /** An unknown kid causes a refetch only if no fetch happened within this many seconds. */
   readonly unknownKidRefetchIntervalSeconds: number;
   /** How long a kid a fresh JWKS lacked fails at once, and how many such kids are remembered. */
   readonly unknownKidMemorySeconds: number;
@@ -63,16 +63,19 @@ export class JwksCache {
    * UNKNOWN_KID when it holds none, JwksUnavailableError when no usable copy can be had.
    */
   async signingKeys(kid: string): Promise<readonly JWK[]> {
-    let found = signingKeysOf(await this.#usableCopy(), kid);
+    const held = await this.#usableCopy();
+    let found = signingKeysOf(held, kid);
     if (found.length > 0) return found;
     const nowMs = this.#nowMs();
     if (this.#unknownKids.has(kid, nowMs)) throw unknownKid(kid, 'was not in the JWKS moments ago');
 
-    // A request already on its way may bring the kid: wait for it, free of the budget.
+    // A request already on its way may bring the kid: wait for it, free of the budget. Otherwise
+    // refetch only if neither such a refetch nor any fetch happened within the interval.
     let fresh = this.#inFlight;
     if (fresh === undefined) {
-      if (nowMs - this.#lastUnknownKidFetchMs < this.options.unknownKidRefetchIntervalSeconds * 1_000) {
-        throw unknownKid(kid, 'is not in the JWKS (refetch budget spent; retried later)');
+      const lastMs = Math.max(this.#lastUnknownKidFetchMs, held.fetchedAtMs);
+      if (nowMs - lastMs < this.options.unknownKidRefetchIntervalSeconds * 1_000) {
+        throw unknownKid(kid, 'is not in the JWKS (fetched moments ago; refetched later)');
       }
       this.#lastUnknownKidFetchMs = nowMs;
       fresh = this.#refresh('unknown-kid');

@@ -63,7 +63,7 @@ export interface KeywardVerifierOptions {
   readonly maxStaleIfErrorSeconds?: number;
   /** After a failed fetch, no new request for this long. Default 5. */
   readonly fetchRetrySeconds?: number;
-  /** At most one refetch caused by an unknown kid per this many seconds. Default 10. */
+  /** An unknown kid causes a refetch only if no fetch happened within this many seconds. Default 10. */
   readonly unknownKidRefetchIntervalSeconds?: number;
   /** A kid a fresh JWKS lacked fails without a fetch for this long. Default 60. */
   readonly unknownKidMemorySeconds?: number;
