@@ -68,7 +68,8 @@ export class FailureReporter {
     this.#endpoint = new URL('/v1/verification-failures', options.keywardUrl).toString();
     this.#intervalMs = (options.flushIntervalSeconds ?? 60) * 1_000;
     this.#maxEntries = options.maxEntries ?? 1_000;
-    this.#timer = setInterval(() => void this.flush(), this.#intervalMs);
+    // A failing flush (a throwing hook) must not become an unhandled rejection in the host process.
+    this.#timer = setInterval(() => void this.flush().catch(() => undefined), this.#intervalMs);
     this.#timer.unref();
   }
 
