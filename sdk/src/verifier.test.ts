@@ -1,12 +1,14 @@
 // What verify() answers for each kind of bad token: Keyward's reason, the header's kid and alg, and
 // the onVerify hook; against a local jwks_uri.
+import fc from 'fast-check';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJwksStub, type JwksStub } from './test-support/jwks-stub.js';
 import { testKey, tokenOf, type TestKey } from './test-support/keys.js';
 import { TestClock } from './test-support/test-clock.js';
-import { KeywardVerifier, type VerifyEvent } from './verifier.js';
-import { KeywardVerificationError } from './verify-reasons.js';
+import type { VerifyEvent } from './hooks.js';
+import { KeywardVerifier } from './verifier.js';
+import { KeywardVerificationError, VERIFY_REASONS } from './verify-reasons.js';
 
 const clock = new TestClock();
 const nowSeconds = () => Math.floor(clock.now().getTime() / 1_000);
@@ -96,5 +98,52 @@ describe('verify', () => {
     const rsOnly = new KeywardVerifier({ jwksUri: jwks.url, clock: clock.now, algorithms: ['RS256'] });
     const error: unknown = await rsOnly.verify(await tokenOf(key, clock.now())).catch((e: unknown) => e);
     expect(error).toMatchObject({ reason: 'UNSUPPORTED_ALG' });
+  });
+
+  it('answers any input with a result or a KeywardVerificationError naming a reason, never another error', async () => {
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const header = fc.record(
+      {
+        alg: fc.oneof(fc.constantFrom('ES256', 'RS256', 'HS256', 'none', 'EdDSA'), fc.string()),
+        kid: fc.oneof(fc.constant('k1'), fc.string()),
+        typ: fc.string(),
+      },
+      { requiredKeys: [] },
+    );
+    const token = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc
+        .tuple(fc.oneof(header, fc.jsonValue()), fc.jsonValue(), fc.base64String())
+        .map(([h, p, sig]) => `${b64(h)}.${b64(p)}.${sig}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(token, async (input) => {
+        const error: unknown = await verifier.verify(input).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        if (error === undefined) return;
+        expect(error).toBeInstanceOf(KeywardVerificationError);
+        expect(VERIFY_REASONS).toContain((error as KeywardVerificationError).reason);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('goes on verifying when a hook throws', async () => {
+    const loud = new KeywardVerifier({
+      jwksUri: jwks.url,
+      clock: clock.now,
+      hooks: {
+        onFetch: () => {
+          throw new Error('metrics backend down');
+        },
+        onVerify: () => {
+          throw new Error('metrics backend down');
+        },
+      },
+    });
+    await expect(loud.verify(await tokenOf(key, clock.now()))).resolves.toBeDefined();
+    await expect(loud.verify('garbage')).rejects.toMatchObject({ reason: 'MALFORMED' });
   });
 });

@@ -10,10 +10,11 @@ import {
   type JWTPayload,
   type JWTVerifyResult,
 } from 'jose';
-import { FailureReporter, type ReportOptions, type ReporterHooks } from './failure-reporter.js';
+import { FailureReporter, type ReportOptions } from './failure-reporter.js';
+import { guardedHooks, type VerifierHooks } from './hooks.js';
 import { reasonOfJoseError } from './jose-errors.js';
-import { JwksCache, type FetchEvent } from './jwks-cache.js';
-import { JwksUnavailableError, KeywardVerificationError, type VerifyReason } from './verify-reasons.js';
+import { JwksCache } from './jwks-cache.js';
+import { JwksUnavailableError, KeywardVerificationError } from './verify-reasons.js';
 
 /** The algorithms Keyward issues keys for. */
 export const KEYWARD_ALGORITHMS = [
@@ -28,22 +29,6 @@ export const KEYWARD_ALGORITHMS = [
   'ES512',
   'EdDSA',
 ] as const;
-
-export type VerifyEvent =
-  | { readonly ok: true; readonly kid: string; readonly alg: string }
-  | {
-      readonly ok: false;
-      readonly reason: VerifyReason;
-      readonly kid: string | undefined;
-      readonly alg: string | undefined;
-    }
-  /** No usable JWKS (the jwks_uri is down past stale-if-error): not the token's fault, not reported. */
-  | { readonly ok: false; readonly reason: 'JWKS_UNAVAILABLE'; readonly kid: string; readonly alg: string };
-
-export interface VerifierHooks extends ReporterHooks {
-  readonly onFetch?: (event: FetchEvent) => void;
-  readonly onVerify?: (event: VerifyEvent) => void;
-}
 
 export interface KeywardVerifierOptions {
   /** The key set's jwks_uri, e.g. https://keyward.example.com/key-sets/payments/.well-known/jwks.json. */
@@ -95,7 +80,7 @@ export class KeywardVerifier {
   constructor(options: KeywardVerifierOptions) {
     this.#clock = options.clock ?? (() => new Date());
     this.#algorithms = new Set(options.algorithms ?? KEYWARD_ALGORITHMS);
-    this.#hooks = options.hooks ?? {};
+    this.#hooks = guardedHooks(options.hooks ?? {});
     const fetchImpl = options.fetch ?? globalThis.fetch;
     this.#cache = new JwksCache({
       jwksUri: options.jwksUri,
