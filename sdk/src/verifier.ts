@@ -16,7 +16,7 @@ import { reasonOfJoseError } from './jose-errors.js';
 import { JwksCache } from './jwks-cache.js';
 import { JwksUnavailableError, KeywardVerificationError } from './verify-reasons.js';
 
-/** The algorithms Keyward issues keys for. */
+/** The algorithms Keyward issues keys for (test/sdk-vocabulary.test.ts keeps it equal to the server's). */
 export const KEYWARD_ALGORITHMS = [
   'RS256',
   'RS384',

@@ -1,6 +1,6 @@
 // Why a token does not verify, in Keyward's own words: the same names its Verify RPC answers and its
 // failure-report endpoint accepts. A copy, not an import: installing the SDK must not install the
-// server (test/sdk-verify-reasons.test.ts keeps the two lists equal).
+// server (test/sdk-vocabulary.test.ts keeps the two lists equal).
 
 export const VERIFY_REASONS = [
   'MALFORMED',
