@@ -50,7 +50,10 @@ export interface KeywardVerifierOptions {
   readonly fetchRetrySeconds?: number;
   /** An unknown kid causes a refetch only if no fetch happened within this many seconds. Default 10. */
   readonly unknownKidRefetchIntervalSeconds?: number;
-  /** A kid a fresh JWKS lacked fails without a fetch for this long. Default 60. */
+  /**
+   * A kid a fresh JWKS lacked fails without a fetch for this long. Default 30: short, since a replica
+   * serving a JWKS a moment behind would otherwise shut out a new key's tokens for the whole time.
+   */
   readonly unknownKidMemorySeconds?: number;
   /** How many such kids are remembered. Default 1000. */
   readonly unknownKidMemorySize?: number;
@@ -92,7 +95,7 @@ export class KeywardVerifier {
       maxStaleIfErrorSeconds: options.maxStaleIfErrorSeconds ?? 3_600,
       fetchRetrySeconds: options.fetchRetrySeconds ?? 5,
       unknownKidRefetchIntervalSeconds: options.unknownKidRefetchIntervalSeconds ?? 10,
-      unknownKidMemorySeconds: options.unknownKidMemorySeconds ?? 60,
+      unknownKidMemorySeconds: options.unknownKidMemorySeconds ?? 30,
       unknownKidMemorySize: options.unknownKidMemorySize ?? 1_000,
       ...(this.#hooks.onFetch === undefined ? {} : { onFetch: this.#hooks.onFetch }),
     });
