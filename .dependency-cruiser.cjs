@@ -1,4 +1,4 @@
-// The layering rules of server/src and cli/src, checked by `npm run depcheck` (part of `npm test`).
+// The layering rules of server/src, cli/src and sdk/src, checked by `npm run depcheck` (part of `npm test`).
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -16,7 +16,7 @@ module.exports = {
       name: 'no-test-code-in-production',
       severity: 'error',
       comment: 'Production code never imports tests or test support: they are not built into server/dist.',
-      from: { path: '^(server|cli)/src/', pathNot: ['\\.test\\.ts$', '/test-support/'] },
+      from: { path: '^(server|cli|sdk)/src/', pathNot: ['\\.test\\.ts$', '/test-support/'] },
       to: { path: ['\\.test\\.ts$', '/test-support/'] },
     },
     {
@@ -25,6 +25,13 @@ module.exports = {
       comment: 'The CLI talks to the public gRPC contract only: installing it must not install the server.',
       from: { path: '^cli/src/' },
       to: { path: '^server/' },
+    },
+    {
+      name: 'sdk-is-a-client',
+      severity: 'error',
+      comment: 'The verifier SDK talks to the public HTTP endpoints only: relying parties must not install the server.',
+      from: { path: '^sdk/src/' },
+      to: { path: '^(server|cli|proto)/' },
     },
   ],
   options: {

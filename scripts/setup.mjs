@@ -35,3 +35,4 @@ if (mtime(prismaOut) < mtime(join(root, 'prisma', 'schema.prisma'))) {
 // Incremental: a no-op when nothing changed.
 run(['run', 'build:server']);
 run(['run', 'build:cli']);
+run(['run', 'build:sdk']);
