@@ -34,7 +34,8 @@ export async function killServiceProcesses(): Promise<void> {
 export function startServiceProcess(env: Record<string, string>): ServiceProcess {
   const child = spawn(process.execPath, [MAIN], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    // Several services run at once in a test run: each takes any free metrics port unless told.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', KEYWARD_METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
