@@ -6,6 +6,7 @@ import { CreateKeySetRequest, Scope, StatsGroupBy } from '@keyward/proto/keyward
 import { KeywardVerifier, type ReportSentEvent } from '@keyward/verifier';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { expect, it } from 'vitest';
+import { failureTotals, lastMinute } from './support/failure-stats.js';
 import { jwksUrl } from './support/lifecycle-helpers.js';
 import { useTestKeyward } from './support/keyward.js';
 
@@ -36,23 +37,22 @@ it('reports the failures it meets, aggregated, under the report token name', asy
   }
   const { jws } = await kw.rpc.sign({ keySet, claimsJson: JSON.stringify({ sub: 'alice' }) });
   expect((await verifier.verify(jws)).payload.sub).toBe('alice');
-  const from = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000);
+  const from = lastMinute();
   await verifier.close();
   expect(sent.length).toBeGreaterThan(0);
   expect(JSON.stringify(sent)).not.toContain(forged);
 
   await kw.running.flushUsage();
+  expect(await failureTotals(kw.rpc, keySet, from, StatsGroupBy.STATS_GROUP_BY_CLIENT)).toEqual({
+    'token:billing-rp': 3,
+  });
   const stats = await kw.rpc.getVerificationStats({
     keySet,
     from,
     to: new Date(from.getTime() + 5 * 60_000),
     step: { seconds: '60', nanos: 0 },
-    groupBy: StatsGroupBy.STATS_GROUP_BY_CLIENT,
+    groupBy: StatsGroupBy.STATS_GROUP_BY_KID,
   });
-  const totals = Object.fromEntries(
-    stats.series.map((series) => [series.key, series.points.reduce((sum, point) => sum + Number(point.count), 0)]),
-  );
-  expect(totals).toEqual({ 'token:billing-rp': 3 });
   expect(stats.unknownKidSamples).toEqual(['forged-kid']);
   // The foreign public key is nowhere in what the service was told.
   expect(JSON.stringify(stats)).not.toContain((await exportJWK(foreign.publicKey)).x);
