@@ -156,6 +156,11 @@ const CASES: {
       ),
     least: 'alpha-read',
   },
+  diagnoseVerificationFailures: {
+    call: (rpc, t) =>
+      rpc.diagnoseVerificationFailures({ keySet: 'alpha', from: new Date(now.getTime() - 3_600_000), to: now }, t),
+    least: 'alpha-read',
+  },
 };
 
 /** Who lacks exactly what each kind of RPC needs. */

@@ -10,7 +10,7 @@ import {
   type sendUnaryData,
   type ServerUnaryCall,
 } from '@grpc/grpc-js';
-import { KeyServiceService, type WhoAmIRequest, type WhoAmIResponse } from '@keyward/proto/keyward/v1';
+import { KeyServiceService, VerifyReason, type WhoAmIRequest, type WhoAmIResponse } from '@keyward/proto/keyward/v1';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -460,6 +460,7 @@ describe('keyward (the admin command)', () => {
       'jwks <key-set>',
       'events',
       'readiness <key-set>',
+      'failures <key-set>',
       'sign <key-set>',
       'tokens create <name>',
       'tokens revoke <id>',
@@ -496,6 +497,37 @@ describe('keyward (the admin command)', () => {
 
     const readiness = await ok(['readiness', 'payments']);
     expect(field(readiness.stdout, 'pending kid')).toBe('none (no rotation under way)');
+  });
+
+  it('failures diagnoses the kids that failed to verify, as a table and as JSON', async () => {
+    const kid = await activeKid('payments');
+    const windowStart = new Date();
+    await kw.rpc.reportVerificationFailures({
+      keySet: 'payments',
+      items: [
+        { kid, reason: VerifyReason.VERIFY_REASON_EXPIRED, alg: 'ES256', count: 4, windowStart },
+        { kid: 'made-up', reason: VerifyReason.VERIFY_REASON_UNKNOWN_KID, alg: '', count: 2, windowStart },
+      ],
+    });
+    await kw.running.flushUsage();
+    const run = await ok(['failures', 'payments', '--since', '1h']);
+    const [header, ...rows] = run.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^KID +KIND +FAILURES +REASONS +ADVICE$/);
+    expect(rows[0]).toMatch(new RegExp(`^${kid} +ACTIVE_KEY +4 +EXPIRED 4 +\\S`));
+    expect(rows[1]).toMatch(/^unknown +UNKNOWN +2 +UNKNOWN_KID 2 +\S/);
+    expect(rows[2]).toMatch(/^made-up +UNKNOWN +0 +\S/);
+    const json = JSON.parse((await ok(['failures', 'payments', '--json'])).stdout) as {
+      kids: { kid: string; kind: string; failures?: string }[];
+    };
+    // Proto3 JSON leaves out zeros: the sampled kid carries no count of its own.
+    expect(json.kids.map(({ kid, kind, failures }) => [kid, kind, failures ?? '0'])).toEqual([
+      [kid, 'FAILING_KID_KIND_ACTIVE_KEY', '4'],
+      ['unknown', 'FAILING_KID_KIND_UNKNOWN', '2'],
+      ['made-up', 'FAILING_KID_KIND_UNKNOWN', '0'],
+    ]);
+    const bad = await keyward(['failures', 'payments', '--since', '1.5h']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--since');
   });
 
   it('rewrap re-wraps nothing when every key is already under the only master key', async () => {

@@ -2,6 +2,7 @@
 
 import type { Command } from './command.js';
 import { eventCommands } from './events.js';
+import { failureCommands } from './failures.js';
 import { jwksCommands } from './jwks.js';
 import { keySetCommands } from './key-sets.js';
 import { keyCommands } from './keys.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   ...jwksCommands,
   ...eventCommands,
   ...readinessCommands,
+  ...failureCommands,
   ...signCommands,
   ...tokenCommands,
   ...userCommands,

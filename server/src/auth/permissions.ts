@@ -63,6 +63,7 @@ export const RPC_PERMISSIONS: { readonly [M in KeyServiceMethod]: Requirement<Re
   // The HTTP door (POST /v1/verification-failures) checks this same row.
   reportVerificationFailures: { scope: 'report', target: (r) => keySet(r.keySet) },
   getVerificationStats: { scope: 'read', target: (r) => keySet(r.keySet) },
+  diagnoseVerificationFailures: { scope: 'read', target: (r) => keySet(r.keySet) },
 };
 
 function keySetOrService(name: string | undefined): Target {

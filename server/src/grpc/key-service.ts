@@ -10,6 +10,7 @@ import type { Verifier } from '../service/verifier.js';
 import type { KeyStore } from '../store/key-store.js';
 import { createApiToken, listApiTokens, revokeApiToken, whoAmI } from './handlers/api-tokens.js';
 import { createKeySet } from './handlers/create-key-set.js';
+import { diagnoseVerificationFailures } from './handlers/diagnose-verification-failures.js';
 import { getJwks } from './handlers/get-jwks.js';
 import { getKeySet } from './handlers/get-key-set.js';
 import { getKeyTimeline } from './handlers/get-key-timeline.js';
@@ -87,6 +88,9 @@ export function keyService(deps: KeyServiceDeps, context: RpcContext): KeyServic
     ),
     getVerificationStats: unary('getVerificationStats', context, (request) =>
       getVerificationStats(manager, store, request),
+    ),
+    diagnoseVerificationFailures: unary('diagnoseVerificationFailures', context, (request) =>
+      diagnoseVerificationFailures(manager, store, request),
     ),
   };
 }

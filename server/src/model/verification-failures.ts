@@ -38,3 +38,13 @@ export interface UnknownKidSample {
 
 export const STATS_GROUPS = ['reason', 'kid', 'client'] as const;
 export type StatsGroup = (typeof STATS_GROUPS)[number];
+
+/** The failures of one kid, reason and client over a range, and the end of the latest bucket counted. */
+export interface FailureTotal {
+  readonly kid: string;
+  readonly reason: VerifyReason;
+  readonly client: string;
+  readonly count: bigint;
+  /** No failure counted in the range is later than this (buckets are minutes, or hours once rolled up). */
+  readonly lastAt: Date;
+}

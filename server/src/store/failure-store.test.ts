@@ -86,6 +86,15 @@ describe('failure counts', () => {
     ]);
   });
 
+  it('totals per kid, reason and client, with the end of the latest bucket', async () => {
+    // The buckets of the test above: 00:01 (5 EXPIRED), 00:02 (1 BAD_SIGNATURE).
+    expect(await store.failureTotals('charted', T0, minutes(5))).toEqual([
+      { kid: 'k1', reason: 'BAD_SIGNATURE', client: 'token:rp', count: 1n, lastAt: minutes(3) },
+      { kid: 'k1', reason: 'EXPIRED', client: 'token:rp', count: 5n, lastAt: minutes(2) },
+    ]);
+    expect(await store.failureTotals('charted', minutes(2), minutes(5))).toHaveLength(1);
+  });
+
   it('keeps at most 20 unknown kids per key set and hour, whatever the batches', async () => {
     for (let batch = 0; batch < 5; batch += 1) {
       const samples = Array.from({ length: 20 }, (_, i) => ({ keySet: 'charted', hour: T0, kid: `u-${batch}-${i}` }));

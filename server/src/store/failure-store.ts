@@ -1,6 +1,6 @@
 // Storage of verification-failure counts, apart from KeyStore: one narrow interface per aggregate.
 import type { KeyEventRecord } from '../model/events.js';
-import type { FailureBucket, StatsGroup, UnknownKidSample } from '../model/verification-failures.js';
+import type { FailureBucket, FailureTotal, StatsGroup, UnknownKidSample } from '../model/verification-failures.js';
 
 export interface FailureCountQuery {
   readonly keySet: string;
@@ -28,6 +28,8 @@ export interface FailureStore {
   /** Adds the counts to what is stored (one statement per table); buckets of a deleted key set are dropped. */
   recordFailures(buckets: readonly FailureBucket[], samples: readonly UnknownKidSample[]): Promise<void>;
   failureCounts(query: FailureCountQuery): Promise<FailureCountRow[]>;
+  /** Per kid, reason and client: the failures in buckets starting within [from, to). */
+  failureTotals(keySet: string, from: Date, to: Date): Promise<FailureTotal[]>;
   /** Distinct unknown kids sampled in hours that overlap [from, to), at most `limit`. */
   unknownKidSamples(keySet: string, from: Date, to: Date, limit: number): Promise<string[]>;
   /** Key lifecycle events (published, activated, retired, expired, revoked) in [from, to), oldest first. */

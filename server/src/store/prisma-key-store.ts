@@ -35,7 +35,8 @@ import type { KeyEventInput, KeyEventRecord } from '../model/events.js';
 import type { KeyRecord } from '../model/key.js';
 import type { KeySetRecord, KeySetSnapshot } from '../model/key-set.js';
 import type { UserRecord } from '../model/user.js';
-import type { FailureBucket, UnknownKidSample } from '../model/verification-failures.js';
+import type { FailureBucket, FailureTotal, UnknownKidSample } from '../model/verification-failures.js';
+import type { VerifyReason } from '../model/verify-reasons.js';
 import type { FailureCompaction, FailureCountQuery, FailureCountRow, FailureStore } from './failure-store.js';
 
 type Transaction = Prisma.TransactionClient;
@@ -471,6 +472,20 @@ export class PrismaKeyStore implements KeyStore, FailureStore {
         ORDER BY 1, 2`,
     );
     return rows;
+  }
+
+  async failureTotals(keySet: string, from: Date, to: Date): Promise<FailureTotal[]> {
+    const rows = await this.#run(
+      () => this.#prisma.$queryRaw<{ kid: string; reason: string; client: string; count: bigint; lastAt: Date }[]>`
+        SELECT c.kid, c.reason, c.client, sum(c.count)::bigint AS count,
+               max(c.start + c.seconds * interval '1 second') AS "lastAt"
+        FROM verification_failure_counts c JOIN key_sets s ON s.id = c.key_set_id
+        WHERE s.name = ${keySet} AND c.start >= ${from} AND c.start < ${to}
+        GROUP BY 1, 2, 3
+        ORDER BY 1, 2, 3`,
+    );
+    // Only the aggregator writes these rows, and it writes VerifyReason values.
+    return rows.map((row) => ({ ...row, reason: row.reason as VerifyReason }));
   }
 
   async unknownKidSamples(keySet: string, from: Date, to: Date, limit: number): Promise<string[]> {
