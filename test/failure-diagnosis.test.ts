@@ -116,7 +116,7 @@ describe('DiagnoseVerificationFailures', () => {
       kind: FailingKidKind.FAILING_KID_KIND_RETIRED_KEY,
       keyState: KeyState.KEY_STATE_RETIRED,
       // Failures within the grace period: the policy covered them; JWKS caching is the cause.
-      suggestion: { field: 'grace_period', current: duration(900), suggested: duration(900) },
+      suggestion: undefined,
     });
     expect(diagnosis.get(first)!.explanation).toContain('JWKS caching');
     expect(diagnosis.get(pending.kid)).toMatchObject({

@@ -263,9 +263,13 @@ function retiredVerdict(
     };
   }
   const lastAt = new Date(Math.max(...totals.map((total) => total.lastAt.getTime())));
-  const suggested = Math.max(current, wholeMinutesSeconds(lastAt.getTime() - retiredAt.getTime()));
-  const suggestion: PolicySuggestion = { field: 'grace_period', currentSeconds: current, suggestedSeconds: suggested };
+  const suggested = wholeMinutesSeconds(lastAt.getTime() - retiredAt.getTime());
   if (suggested > current) {
+    const suggestion: PolicySuggestion = {
+      field: 'grace_period',
+      currentSeconds: current,
+      suggestedSeconds: suggested,
+    };
     return {
       explanation:
         `Retired at ${iso(retiredAt)}; failures until ${iso(lastAt)}, after its grace period of ${current}s ended: ` +
@@ -283,7 +287,8 @@ function retiredVerdict(
     advice:
       `Check that relying parties refetch the JWKS on an unknown kid and cache it no longer than its max-age ` +
       `(${facts.jwksMaxAgeSeconds}s).`,
-    suggestion,
+    // The policy already covered these failures: nothing of it to change.
+    suggestion: undefined,
   };
 }
 
