@@ -1,9 +1,10 @@
 // @vitest-environment node
 // Every authorized call of a state-changing RPC leaves an audit event with its actor, reason and
 // outcome, including the calls that found nothing to change. Real service, real gRPC client.
+import { status } from '@grpc/grpc-js';
 import { CreateKeySetRequest, Role, Scope, type Event } from '@keyward/proto/keyward/v1';
 import { describe, expect, it } from 'vitest';
-import { ADMIN_ACTOR } from './support/lifecycle-helpers.js';
+import { ADMIN_ACTOR, grpcError } from './support/lifecycle-helpers.js';
 import { useTestKeyward } from './support/keyward.js';
 
 const kw = useTestKeyward();
@@ -102,5 +103,43 @@ describe('requests that change nothing', () => {
       { type: 'master_keys.rewrapped', kid: '', actor: ADMIN_ACTOR, reason: '', outcome: 'unchanged' },
     ]);
     expect(JSON.parse(runs[0]!.afterJson)).toEqual({ rewrapped: 0, remaining: 0, masterKeyId: answer.masterKeyId });
+  });
+});
+
+describe('ListEvents filters', () => {
+  const page = (filter: Partial<Parameters<typeof kw.rpc.listEvents>[0]>) =>
+    kw.rpc.listEvents({ keySet: '', kid: '', pageSize: 500, pageToken: '', ...filter });
+
+  it('filters by type, actor and time, all at once, and binds a page token to its filters', async () => {
+    const keySet = 'filtered';
+    const start = new Date(Date.now() - 1_000);
+    await kw.rpc.createKeySet(CreateKeySetRequest.fromPartial({ keySet, algorithm: 'ES256' }));
+    await kw.rpc.rotate({ keySet, reason: 'one', mode: 0 });
+    await kw.rpc.rotate({ keySet, reason: 'two', mode: 0 });
+    const end = new Date(Date.now() + 1_000);
+
+    const rotations = await page({ keySet, type: 'key.rotation_requested', actor: ADMIN_ACTOR, from: start, to: end });
+    expect(rotations.events.map((event) => [event.type, event.reason, event.outcome])).toEqual([
+      ['key.rotation_requested', 'two', 'already_pending'],
+      ['key.rotation_requested', 'one', 'applied'],
+    ]);
+    expect((await page({ keySet, actor: 'user:nobody' })).events).toEqual([]);
+    expect((await page({ keySet, from: end })).events).toEqual([]);
+    expect((await page({ keySet, to: start })).events).toEqual([]);
+
+    const first = await page({ keySet, type: 'key.rotation_requested', pageSize: 1 });
+    expect(first.nextPageToken).not.toBe('');
+    const other = await grpcError(page({ keySet, type: 'key.published', pageSize: 1, pageToken: first.nextPageToken }));
+    expect([other.code, other.details]).toEqual([status.INVALID_ARGUMENT, expect.stringMatching(/^page_token: /)]);
+  });
+
+  it.each([
+    [{ type: 'key.rotated' }, /^type: must be one of key_set\.created/],
+    [{ actor: 'user:\u0000' }, /^actor: /],
+    [{ from: new Date(2_000), to: new Date(1_000) }, /^to: must be after from/],
+  ])('refuses %j with INVALID_ARGUMENT naming the field', async (filter, message) => {
+    const error = await grpcError(page(filter));
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.details).toMatch(message);
   });
 });

@@ -54,7 +54,7 @@ describe('parseCommandLine', () => {
     );
     expect(usageError(['events', '--server', '-x'])).toMatchObject({
       message: '--server needs a value (write --server=<value> for one starting with "-")',
-      usage: 'usage: keyward events [--key-set <name>] [--kid <kid>] [--limit <n>]',
+      usage: 'usage: keyward events [--key-set <name>] [--kid <kid>] [--actor <actor>] [--type <type>] [--limit <n>]',
     });
     // After "--" nothing is an option, nor an option's value.
     expect(run(['revoke', '--reason', 'x', '--', '-Abc']).input.arg('kid')).toBe('-Abc');

@@ -1,4 +1,5 @@
-// keyward events [--key-set <name>] [--kid <kid>] [--limit <n>]: the audit trail, newest first,
+// keyward events [--key-set <name>] [--kid <kid>] [--actor <actor>] [--type <type>] [--limit <n>]:
+// the audit trail, newest first,
 // following next_page_token until the limit.
 
 import { ListEventsResponse, type Event } from '@keyward/proto/keyward/v1';
@@ -9,7 +10,6 @@ import { MAX_PAGE_SIZE } from '../pages.js';
 
 export const DEFAULT_EVENT_LIMIT = 50;
 const MAX_EVENT_LIMIT = 100_000;
-/** The service's largest page. */
 
 const events: Command = {
   path: ['events'],
@@ -17,6 +17,8 @@ const events: Command = {
   options: {
     'key-set': { type: 'string', value: 'name', help: "only this key set's events" },
     kid: { type: 'string', value: 'kid', help: "only this key's events" },
+    actor: { type: 'string', value: 'actor', help: "only this actor's events, e.g. user:alice" },
+    type: { type: 'string', value: 'type', help: 'only events of this type, e.g. key.rotation_requested' },
     limit: { type: 'string', value: 'n', help: `at most this many events (default ${DEFAULT_EVENT_LIMIT})` },
   },
   summary: 'the audit trail, newest first: every transition and admin action, its actor and reason',
@@ -28,13 +30,15 @@ const events: Command = {
     }
     const keySet = input.string('key-set') ?? '';
     const kid = input.string('kid') ?? '';
+    const actor = input.string('actor');
+    const type = input.string('type');
     return async (context) => {
       const collected: Event[] = [];
       let pageToken = '';
       let more: boolean;
       do {
         const pageSize = Math.min(limit - collected.length, MAX_PAGE_SIZE);
-        const page = await context.rpc.listEvents({ keySet, kid, pageSize, pageToken });
+        const page = await context.rpc.listEvents({ keySet, kid, actor, type, pageSize, pageToken });
         collected.push(...page.events.slice(0, limit - collected.length));
         pageToken = page.nextPageToken;
         more = pageToken !== '';

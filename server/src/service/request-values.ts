@@ -1,3 +1,4 @@
+import { EVENT_TYPES, isEventType, type EventType } from '../model/event-types.js';
 import { invalidArgument } from '../errors.js';
 
 const MAX_ISSUER_LENGTH = 512;
@@ -47,6 +48,31 @@ export function validateReason(reason: string): string | null {
   if (CONTROL_CHARACTERS.test(reason)) throw invalidArgument('reason', 'must not contain control characters');
   const trimmed = reason.trim();
   return trimmed === '' ? null : trimmed;
+}
+
+const MAX_ACTOR_LENGTH = 200;
+
+/** An actor as events name it: token:<name>, user:<name>, scheduler, system, anonymous. */
+export function validateActor(actor: string): string {
+  if (actor === '' || actor.length > MAX_ACTOR_LENGTH || CONTROL_CHARACTERS.test(actor)) {
+    throw invalidArgument(
+      'actor',
+      `must be an actor as events show it (e.g. "user:alice"), at most ${MAX_ACTOR_LENGTH} characters`,
+    );
+  }
+  return actor;
+}
+
+export function validateEventType(type: string): EventType {
+  if (!isEventType(type)) throw invalidArgument('type', `must be one of ${EVENT_TYPES.join(', ')}`);
+  return type;
+}
+
+/** A time range: `from` before `to` when both are given. */
+export function validateRange(from: Date | undefined, to: Date | undefined): void {
+  if (from !== undefined && to !== undefined && from.getTime() >= to.getTime()) {
+    throw invalidArgument('to', 'must be after from');
+  }
 }
 
 export function validateKid(kid: string, field = 'kid'): string {

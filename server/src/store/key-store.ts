@@ -8,6 +8,7 @@ import type { Role } from '../model/roles.js';
 import type { ActiveSession } from '../model/session.js';
 import type { ApiTokenRecord } from '../model/api-token.js';
 import type { KeyEventInput, KeyEventRecord } from '../model/events.js';
+import type { EventType } from '../model/event-types.js';
 import type { KeyRecord } from '../model/key.js';
 import type { KeySetRecord, KeySetSnapshot } from '../model/key-set.js';
 import type { UserRecord } from '../model/user.js';
@@ -45,6 +46,12 @@ export type ChangeOutcome = 'written' | 'nothing-to-do' | 'not-leader';
 export interface EventFilter {
   readonly keySet?: string;
   readonly kid?: string;
+  readonly actor?: string;
+  readonly type?: EventType;
+  /** Recorded at or after. */
+  readonly from?: Date;
+  /** Recorded before. */
+  readonly to?: Date;
   /** Only events with a smaller id (paging backwards). */
   readonly beforeId?: bigint;
   readonly limit: number;

@@ -138,6 +138,16 @@ export class PrismaKeyStore implements KeyStore, FailureStore {
         where: {
           ...(filter.keySet === undefined ? {} : { keySet: { name: filter.keySet } }),
           ...(filter.kid === undefined ? {} : { kid: filter.kid }),
+          ...(filter.actor === undefined ? {} : { actor: filter.actor }),
+          ...(filter.type === undefined ? {} : { type: filter.type }),
+          ...(filter.from === undefined && filter.to === undefined
+            ? {}
+            : {
+                createdAt: {
+                  ...(filter.from === undefined ? {} : { gte: filter.from }),
+                  ...(filter.to === undefined ? {} : { lt: filter.to }),
+                },
+              }),
           ...(filter.beforeId === undefined ? {} : { id: { lt: filter.beforeId } }),
         },
         include: { keySet: { select: { name: true } } },

@@ -1,7 +1,7 @@
 import type { Event, ListEventsRequest, ListEventsResponse } from '@keyward/proto/keyward/v1';
 import { newestIdFirst, type Listing, type Pager } from '../../paging/pager.js';
 import { validateKeySetName } from '../../model/names.js';
-import { validateKid } from '../../service/request-values.js';
+import { validateActor, validateEventType, validateKid, validateRange } from '../../service/request-values.js';
 import type { KeyStore } from '../../store/key-store.js';
 import type { KeyEventRecord } from '../../model/events.js';
 
@@ -12,13 +12,26 @@ export async function listEvents(
 ): Promise<ListEventsResponse> {
   const keySet = request.keySet === '' ? undefined : validateKeySetName(request.keySet, 'key_set');
   const kid = request.kid === '' ? undefined : validateKid(request.kid);
+  const actor = request.actor === undefined ? undefined : validateActor(request.actor);
+  const type = request.type === undefined ? undefined : validateEventType(request.type);
+  const { from, to } = request;
+  validateRange(from, to);
   const events: Listing<KeyEventRecord, bigint> = {
-    scope: ['ListEvents', request.keySet, request.kid],
+    // A page token only works with the filters it was made for.
+    scope: [
+      'ListEvents',
+      request.keySet,
+      request.kid,
+      actor ?? '',
+      type ?? '',
+      from?.toISOString() ?? '',
+      to?.toISOString() ?? '',
+    ],
     order: newestIdFirst,
     positionOf: (event) => event.id,
   };
   const page = await pager.page(request, events, ({ after, limit }) =>
-    store.listEvents({ keySet, kid, beforeId: after, limit }),
+    store.listEvents({ keySet, kid, actor, type, from, to, beforeId: after, limit }),
   );
   return { events: page.items.map(toWireEvent), nextPageToken: page.nextPageToken };
 }
