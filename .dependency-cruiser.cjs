@@ -1,4 +1,4 @@
-// The layering rules of server/src, cli/src and sdk/src, checked by `npm run depcheck` (part of `npm test`).
+// The layering rules of server/src, cli/src, sdk/src and dashboard/src, checked by `npm run depcheck` (part of `npm test`).
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -16,7 +16,7 @@ module.exports = {
       name: 'no-test-code-in-production',
       severity: 'error',
       comment: 'Production code never imports tests or test support: they are not built into server/dist.',
-      from: { path: '^(server|cli|sdk)/src/', pathNot: ['\\.test\\.ts$', '/test-support/'] },
+      from: { path: '^(server|cli|sdk|dashboard)/src/', pathNot: ['\\.test\\.ts$', '/test-support/'] },
       to: { path: ['\\.test\\.ts$', '/test-support/'] },
     },
     {
@@ -25,6 +25,14 @@ module.exports = {
       comment: 'The CLI talks to the public gRPC contract only: installing it must not install the server.',
       from: { path: '^cli/src/' },
       to: { path: '^server/' },
+    },
+    {
+      name: 'dashboard-is-a-client',
+      severity: 'error',
+      comment:
+        'The dashboard talks to the public gRPC contract only, like the CLI: never to the server or its database.',
+      from: { path: '^dashboard/src/' },
+      to: { path: '^(server|cli|sdk)/' },
     },
     {
       name: 'sdk-is-a-client',
@@ -44,7 +52,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default'],
-      extensions: ['.ts', '.js'],
+      extensions: ['.ts', '.tsx', '.js'],
     },
   },
 };

@@ -13,6 +13,8 @@ export default defineConfig(
     'server/src/store/generated/',
     '.keyward/',
     'coverage/',
+    'dashboard/.next/',
+    'dashboard/next-env.d.ts',
   ]),
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,

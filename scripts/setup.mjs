@@ -1,7 +1,7 @@
 // Installs and builds whatever a fresh clone lacks, so `npm start` and `npm test` work on their own.
 // Plain Node with no dependencies: it runs before anything is installed.
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,6 +10,17 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 function mtime(path) {
   return existsSync(path) ? statSync(path).mtimeMs : 0;
+}
+
+/** The newest modification time of anything under `dir` (node_modules and build output aside). */
+function newest(dir) {
+  let latest = mtime(dir);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === '.next') continue;
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : mtime(path));
+  }
+  return latest;
 }
 
 function run(args, env = {}) {
@@ -36,3 +47,25 @@ if (mtime(prismaOut) < mtime(join(root, 'prisma', 'schema.prisma'))) {
 run(['run', 'build:server']);
 run(['run', 'build:cli']);
 run(['run', 'build:sdk']);
+
+// The dashboard's production build (≈20 s): only when its sources or the contract changed since.
+const dashboardBuilt = join(root, 'dashboard', '.next', 'BUILD_ID');
+if (mtime(dashboardBuilt) < Math.max(newest(join(root, 'dashboard')), mtime(protoOut))) {
+  run(['run', 'build:dashboard']);
+}
+
+// The dashboard's end-to-end test drives Debian's Chromium (Playwright cannot download browsers here).
+// Needed for the tests (and a plain `npm run setup`), not to start the service.
+const chromium = '/usr/bin/chromium';
+const forTests = [undefined, 'setup', 'pretest'].includes(process.env.npm_lifecycle_event);
+if (forTests && !existsSync(chromium)) {
+  if (process.getuid?.() !== 0) {
+    console.error(
+      `keyward setup: ${chromium} is missing; the dashboard test needs it. As root: apt-get update && apt-get install -y chromium`,
+    );
+    process.exit(1);
+  }
+  console.error('keyward setup: apt-get install -y chromium (for the dashboard test)');
+  execFileSync('apt-get', ['update'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync('apt-get', ['install', '-y', 'chromium'], { stdio: ['ignore', 'inherit', 'inherit'] });
+}

@@ -1,0 +1,25 @@
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { currentStaff } from '../../lib/session';
+import { signOut } from '../actions';
+
+/** Every staff page: who is signed in, in which role, and the way out. */
+export default async function StaffLayout({ children }: { children: ReactNode }) {
+  const staff = await currentStaff();
+  return (
+    <>
+      <header className="staff-bar">
+        <Link href="/">Keyward</Link>
+        <span className="who" data-testid="staff">
+          Signed in as <strong>{staff.username}</strong> ({staff.role})
+        </span>
+        <form action={signOut}>
+          <button type="submit" data-testid="sign-out">
+            Sign out
+          </button>
+        </form>
+      </header>
+      {children}
+    </>
+  );
+}
