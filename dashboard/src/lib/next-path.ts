@@ -15,7 +15,8 @@ export function safeNextPath(raw: string | null | undefined): string {
   } catch {
     return '/';
   }
-  if (url.origin !== PROBE_ORIGIN) return '/';
+  // Dot segments are resolved only now: "/..//evil.test" becomes "//evil.test", another site.
+  if (url.origin !== PROBE_ORIGIN || url.pathname.startsWith('//')) return '/';
   return `${url.pathname}${url.search}${url.hash}`;
 }
 
