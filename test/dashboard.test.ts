@@ -145,6 +145,14 @@ describe('the dashboard', () => {
     expect(await page.getByTestId('policy').textContent()).toContain('A new key takes over every 30 days.');
   });
 
+  it('answers an unknown page with 404 under the same CSP, its scripts allowed by their nonce', async () => {
+    const response = await page.goto(`${origin}/no-such-page`);
+    expect(response!.status()).toBe(404);
+    expect(response!.headers()['content-security-policy']).toMatch(/'nonce-[A-Za-z0-9+/]{22}=='/);
+    await page.goBack();
+    expect(cspViolations).toEqual([]);
+  });
+
   it('signs out: the session ends on the server and the browser is back at sign-in', async () => {
     const token = (await page.context().cookies()).find((c) => c.name === 'keyward_session')!.value;
     await page.getByTestId('sign-out').click();
