@@ -2,6 +2,7 @@
 // with the key set's lifecycle events as markers. Bounded so one answer stays small.
 
 import { invalidArgument } from '../errors.js';
+import { requiredRange } from '../model/time-range.js';
 import type { KeyEventRecord } from '../model/events.js';
 import type { StatsGroup } from '../model/verification-failures.js';
 import type { FailureStore } from '../store/failure-store.js';
@@ -32,10 +33,8 @@ export interface VerificationStats {
 
 /** `query.keySet` is a validated name of an existing key set. */
 export async function verificationStats(store: FailureStore, query: StatsQuery): Promise<VerificationStats> {
-  const { keySet, from, to, stepSeconds, groupBy } = query;
-  if (from === undefined) throw invalidArgument('from', 'is required');
-  if (to === undefined) throw invalidArgument('to', 'is required');
-  if (!(to.getTime() > from.getTime())) throw invalidArgument('to', 'must be after from');
+  const { keySet, stepSeconds, groupBy } = query;
+  const { from, to } = requiredRange(query.from, query.to);
   if (!Number.isInteger(stepSeconds) || stepSeconds < 60 || stepSeconds % 60 !== 0) {
     throw invalidArgument('step', 'must be a whole number of minutes, at least one');
   }

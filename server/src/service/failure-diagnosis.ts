@@ -2,7 +2,7 @@
 // the stored failure totals, the keyring (this key set's keys, other key sets' kids) and the JWKS
 // sightings of the keys that activated before clients held them.
 
-import { invalidArgument } from '../errors.js';
+import { requiredRange } from '../model/time-range.js';
 import { addSeconds } from '../lifecycle/facts.js';
 import { activationGapKeys, diagnose, type KidDiagnosis, type SightingCounts } from '../reports/diagnosis.js';
 import type { FailureStore } from '../store/failure-store.js';
@@ -25,10 +25,7 @@ export async function diagnoseFailures(
   store: FailureStore & Pick<KeyStore, 'readinessCounts'>,
   query: DiagnosisQuery,
 ): Promise<KidDiagnosis[]> {
-  const { from, to } = query;
-  if (from === undefined) throw invalidArgument('from', 'is required');
-  if (to === undefined) throw invalidArgument('to', 'is required');
-  if (!(to.getTime() > from.getTime())) throw invalidArgument('to', 'must be after from');
+  const { from, to } = requiredRange(query.from, query.to);
   const view = manager.view(query.keySet);
   const keySet = view.keySet.name;
   const [totals, unknownKidSamples] = await Promise.all([

@@ -68,13 +68,6 @@ export function validateEventType(type: string): EventType {
   return type;
 }
 
-/** A time range: `from` before `to` when both are given. */
-export function validateRange(from: Date | undefined, to: Date | undefined): void {
-  if (from !== undefined && to !== undefined && from.getTime() >= to.getTime()) {
-    throw invalidArgument('to', 'must be after from');
-  }
-}
-
 export function validateKid(kid: string, field = 'kid'): string {
   if (!KID.test(kid)) throw invalidArgument(field, 'must be a key id as ListKeys shows it (base64url)');
   return kid;

@@ -1,7 +1,8 @@
 import type { Event, ListEventsRequest, ListEventsResponse } from '@keyward/proto/keyward/v1';
 import { newestIdFirst, type Listing, type Pager } from '../../paging/pager.js';
 import { validateKeySetName } from '../../model/names.js';
-import { validateActor, validateEventType, validateKid, validateRange } from '../../service/request-values.js';
+import { validateRange } from '../../model/time-range.js';
+import { validateActor, validateEventType, validateKid } from '../../service/request-values.js';
 import type { KeyStore } from '../../store/key-store.js';
 import type { KeyEventRecord } from '../../model/events.js';
 
