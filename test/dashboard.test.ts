@@ -3,98 +3,47 @@
 // child process pointed at it, and Debian's Chromium driving it like a person would.
 import { status } from '@grpc/grpc-js';
 import { Role } from '@keyward/proto/keyward/v1';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cspViolationsOf,
+  launchChromium,
+  newPage,
+  startDashboard,
+  type RunningDashboard,
+} from './support/dashboard.js';
 import { useTestKeyward } from './support/keyward.js';
 import { statusOf } from './support/grpc-errors.js';
-import { REPO_ROOT } from './support/process.js';
 
 const kw = useTestKeyward();
 const PASSWORD = 'a password of decent length';
 const SCREENSHOT = '/tmp/dashboard-overview.png';
 
-let dashboard: ChildProcess;
+let dashboard: RunningDashboard;
 let origin: string;
 let browser: Browser;
 let page: Page;
 let activeKid: string;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-/** `next start` of the build in dashboard/.next; resolves once it says it is ready. */
-async function startDashboard(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [join(REPO_ROOT, 'node_modules/next/dist/bin/next'), 'start', '--hostname', '127.0.0.1', '--port', String(port)],
-    {
-      cwd: join(REPO_ROOT, 'dashboard'),
-      env: { PATH: process.env.PATH ?? '', NEXT_TELEMETRY_DISABLED: '1', KEYWARD_SERVER: kw.grpcAddress },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready')) resolve();
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`next start exited (${code}): ${output}`)));
-  });
-  return child;
-}
+let cspViolations: string[];
 
 beforeAll(async () => {
   await kw.rpc.createUser({ username: 'sam', password: PASSWORD, role: Role.ROLE_OPERATOR });
   const created = await kw.rpc.createKeySet({ keySet: 'payments', algorithm: 'ES256', kidScheme: 0 });
   activeKid = created.activeKey!.kid;
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  dashboard = await startDashboard(port);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  dashboard = await startDashboard(kw.grpcAddress);
+  origin = dashboard.origin;
+  browser = await launchChromium();
+  page = await newPage(browser);
+  cspViolations = cspViolationsOf(page);
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (dashboard !== undefined && dashboard.exitCode === null) {
-    const exited = once(dashboard, 'exit');
-    dashboard.kill('SIGTERM');
-    await exited;
-  }
+  await dashboard?.stop();
 });
 
 describe('the dashboard', () => {
-  const cspViolations: string[] = [];
-
   it('sends a visitor without a session to sign-in, keeping where they were going', async () => {
-    page.on('console', (message) => {
-      if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
-    });
     await page.goto(`${origin}/`);
     expect(page.url()).toBe(`${origin}/sign-in?next=%2F`);
   });

@@ -10,6 +10,9 @@ export default async function StaffLayout({ children }: { children: ReactNode })
     <>
       <header className="staff-bar">
         <Link href="/">Keyward</Link>
+        <nav aria-label="Screens" className="screens">
+          <Link href="/">Overview</Link>
+        </nav>
         <span className="who" data-testid="staff">
           Signed in as <strong>{staff.username}</strong> ({staff.role})
         </span>
