@@ -12,13 +12,19 @@ function mtime(path) {
   return existsSync(path) ? statSync(path).mtimeMs : 0;
 }
 
-/** The newest modification time of anything under `dir` (node_modules and build output aside). */
-function newest(dir) {
-  let latest = mtime(dir);
+/** What builds and type checks write into a source folder: not sources. */
+const NOT_SOURCES = new Set(['node_modules', '.next', 'tsconfig.tsbuildinfo', 'next-env.d.ts']);
+
+/**
+ * The newest modification time of anything under `dir`, installed and generated files aside (a
+ * folder's own time counts below the top: it changes when a source file is removed).
+ */
+function newest(dir, top = true) {
+  let latest = top ? 0 : mtime(dir);
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === '.next') continue;
+    if (NOT_SOURCES.has(entry.name)) continue;
     const path = join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(path) : mtime(path));
+    latest = Math.max(latest, entry.isDirectory() ? newest(path, false) : mtime(path));
   }
   return latest;
 }

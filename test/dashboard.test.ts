@@ -81,7 +81,7 @@ describe('the dashboard', () => {
     expect(again).not.toBe(headers['content-security-policy']);
 
     const cookie = (await page.context().cookies()).find((c) => c.name === 'keyward_session');
-    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/', secure: false });
     expect(cookie!.expires).toBeGreaterThan(Date.now() / 1000);
     expect(await kw.rpc.whoAmI({}, cookie!.value)).toMatchObject({ principal: 'user:sam' });
     expect(cspViolations).toEqual([]);

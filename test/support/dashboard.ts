@@ -23,7 +23,7 @@ export async function freePort(): Promise<number> {
 
 /**
  * `next start` of the build in dashboard/.next against the Keyward at `grpcAddress`; resolves once
- * it says it is ready. `env` adds to (or overrides) the dashboard's environment.
+ * its boot check (src/instrumentation.ts) has passed. `env` adds to (or overrides) its environment.
  */
 export async function startDashboard(grpcAddress: string, env: Record<string, string> = {}): Promise<RunningDashboard> {
   const port = await freePort();
@@ -45,7 +45,7 @@ function untilReady(child: ChildProcess): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('Ready')) resolve();
+      if (output.includes('keyward dashboard: Keyward at ')) resolve();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);

@@ -1,4 +1,4 @@
-// Runs the real entry point (`node server/dist/main.js`, what `npm start` runs) as a child process.
+// Runs the real entry point (`node server/dist/main.js`, the service `npm start` runs) as a child process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';

@@ -3,8 +3,10 @@
 import { status } from '@grpc/grpc-js';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { call, isGrpcError, KEYWARD_SERVER } from '../lib/keyward-client';
+import { dashboardConfig } from '../lib/dashboard-config';
+import { call, isGrpcError } from '../lib/keyward-client';
 import { safeNextPath } from '../lib/next-path';
+import { retryAfterMs, waitInWords } from '../lib/retry-after';
 import { endSession, startSession } from '../lib/session';
 import { SESSION_COOKIE } from '../lib/session-cookie';
 
@@ -33,10 +35,14 @@ export async function signIn(_previous: SignInState, form: FormData): Promise<Si
 
 function signInError(error: unknown): string {
   if (isGrpcError(error, status.UNAUTHENTICATED)) return 'Wrong username or password.';
-  // Throttling and lockout: Keyward's own message says for how long.
-  if (isGrpcError(error, status.RESOURCE_EXHAUSTED)) return error.details;
+  if (isGrpcError(error, status.RESOURCE_EXHAUSTED)) {
+    const wait = waitInWords(retryAfterMs(error));
+    return error.details.startsWith('too many failed logins')
+      ? `Too many failed sign-ins for this username: try again in ${wait}.`
+      : `Keyward is refusing calls for now: try again in ${wait}.`;
+  }
   if (isGrpcError(error, status.UNAVAILABLE) || isGrpcError(error, status.DEADLINE_EXCEEDED)) {
-    return `Keyward does not answer at ${KEYWARD_SERVER}.`;
+    return `Keyward does not answer at ${dashboardConfig().server}.`;
   }
   if (isGrpcError(error, status.INVALID_ARGUMENT)) return error.details;
   throw error;

@@ -1,17 +1,20 @@
 // The dashboard's one connection to Keyward: the public gRPC contract, from server code only.
 import 'server-only';
-import { credentials, Metadata, type ServiceError, type status } from '@grpc/grpc-js';
+import { credentials, Metadata, type ChannelCredentials, type ServiceError, type status } from '@grpc/grpc-js';
 import { KeyServiceClient } from '@keyward/proto/keyward/v1';
-
-/** host:port of Keyward's gRPC listener. Plaintext for now: TLS options like the CLI's come later. */
-export const KEYWARD_SERVER = process.env.KEYWARD_SERVER ?? '127.0.0.1:50051';
+import { dashboardConfig, type TlsMaterial } from './dashboard-config';
 
 const DEADLINE_MS = 10_000;
 
 let client: KeyServiceClient | undefined;
 
+function channelCredentials(tls: TlsMaterial | undefined): ChannelCredentials {
+  return tls === undefined ? credentials.createInsecure() : credentials.createSsl(tls.ca, tls.key, tls.cert);
+}
+
 function keyService(): KeyServiceClient {
-  client ??= new KeyServiceClient(KEYWARD_SERVER, credentials.createInsecure());
+  const { server, tls } = dashboardConfig();
+  client ??= new KeyServiceClient(server, channelCredentials(tls));
   return client;
 }
 

@@ -7,6 +7,7 @@ import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { Scope } from '@keyward/proto/keyward/v1';
+import { dashboardConfig } from './dashboard-config';
 import { call, isGrpcError, type RequestOf, type ResponseOf, type UnaryName } from './keyward-client';
 import { signInPath } from './next-path';
 import { PATH_HEADER, SESSION_COOKIE } from './session-cookie';
@@ -37,9 +38,14 @@ export async function callAsStaff<M extends UnaryName>(method: M, request: Reque
   }
 }
 
-/** Stores a new session: the cookie expires with the session, Secure when served over https. */
+/**
+ * Stores a new session: the cookie expires with the session; Secure as configured (by default when
+ * the request came over https, as the TLS-terminating proxy says).
+ */
 export async function startSession(token: string, expiresAt: Date | undefined): Promise<void> {
-  const secure = (await headers()).get('x-forwarded-proto') === 'https';
+  const { secureCookie } = dashboardConfig();
+  const secure =
+    secureCookie === 'always' || (secureCookie === 'auto' && (await headers()).get('x-forwarded-proto') === 'https');
   (await cookies()).set(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'strict',
