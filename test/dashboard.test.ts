@@ -9,6 +9,7 @@ import {
   cspViolationsOf,
   launchChromium,
   newPage,
+  saveScreenshot,
   startDashboard,
   type RunningDashboard,
 } from './support/dashboard.js';
@@ -17,7 +18,6 @@ import { statusOf } from './support/grpc-errors.js';
 
 const kw = useTestKeyward();
 const PASSWORD = 'a password of decent length';
-const SCREENSHOT = '/tmp/dashboard-overview.png';
 
 let dashboard: RunningDashboard;
 let origin: string;
@@ -66,7 +66,7 @@ describe('the dashboard', () => {
     expect(await row.textContent()).toContain(activeKid);
     expect(await row.textContent()).toContain('ES256');
     expect(await row.textContent()).toMatch(/in \d+ days?: .* becomes retired/);
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await saveScreenshot(page, 'overview');
 
     const response = await page.goto(`${origin}/`);
     const headers = response!.headers();

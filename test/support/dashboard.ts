@@ -2,7 +2,9 @@
 // pointed at a real Keyward, and Debian's Chromium driving it like a person would.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { REPO_ROOT } from './process.js';
@@ -98,4 +100,20 @@ export function cspViolationsOf(page: Page): string[] {
     if (message.text().includes('Content Security Policy')) violations.push(message.text());
   });
   return violations;
+}
+
+/**
+ * A full-page screenshot of `page` as `<name>.png`: into docs/screenshots when
+ * KEYWARD_SCREENSHOTS=docs (how the README's pictures are refreshed), else into a temporary
+ * folder, so that an ordinary test run leaves the working tree as it was.
+ */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  const dir =
+    process.env.KEYWARD_SCREENSHOTS === 'docs'
+      ? join(REPO_ROOT, 'docs', 'screenshots')
+      : join(tmpdir(), 'keyward-screenshots');
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
 }
