@@ -266,9 +266,13 @@ describe('an admin', () => {
     await page.waitForURL(`${origin}/tokens`);
     await page.getByTestId('token-name').fill('ci-signer');
     await page.getByTestId('grant-0').getByTestId('grant-key-set').selectOption(ROTATED);
+    await page.getByTestId('ttl').fill('7');
+    await page.getByTestId('create-token').click();
+    // No scope checked yet: refused, and what was typed stays.
+    expect(await page.getByTestId('action-error').textContent()).toBe('Grant at least one scope on a key set.');
+    expect(await page.getByTestId('token-name').inputValue()).toBe('ci-signer');
     await page.getByTestId('grant-0').getByTestId('scope-sign').check();
     await page.getByTestId('grant-0').getByTestId('scope-read').check();
-    await page.getByTestId('ttl').fill('7');
     await page.getByTestId('create-token').click();
     const secret = (await page.getByTestId('secret').textContent())!;
     expect(await page.getByTestId('new-token').textContent()).toContain('It is shown this once');
@@ -318,6 +322,29 @@ describe('an admin', () => {
 });
 
 describe('every screen', () => {
+  it('fits a 390-pixel-wide window without scrolling sideways', async () => {
+    const page = await pages.admin.context().newPage();
+    await page.setViewportSize({ width: 390, height: 800 });
+    violations.push(cspViolationsOf(page));
+    for (const path of [
+      `key-sets/${ROTATED}/rotate`,
+      `key-sets/${ROTATED}/revoke`,
+      `key-sets/${POLICED}/policy`,
+      'tokens',
+      'users',
+    ]) {
+      await page.goto(`${origin}/${path}`);
+      // How far the page reaches past the window, and (to say what to fix) the elements that do.
+      const [overflow, wide] = await page.evaluate<[number, string]>(
+        `[document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          [...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > 392 && !e.closest('[class*=tableWrap]'))
+            .slice(0, 5).map((e) => e.tagName + ' ' + e.textContent.slice(0, 40)).join(' | ')]`,
+      );
+      expect(overflow, `${path}: ${wide}`).toBeLessThanOrEqual(0);
+    }
+    await page.close();
+  });
+
   it('ran without a Content-Security-Policy violation', () => {
     expect(violations.flat()).toEqual([]);
   });

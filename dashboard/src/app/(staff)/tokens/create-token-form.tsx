@@ -1,5 +1,5 @@
 'use client';
-import { useActionState, useState } from 'react';
+import { startTransition, useActionState, useEffect, useRef, useState, type FormEvent } from 'react';
 import styles from '../../../components/actions/actions.module.css';
 import { CopyButton } from '../../../components/actions/copy-button';
 import { DURATION_UNITS } from '../../../lib/durations';
@@ -15,6 +15,16 @@ interface Props {
 export function CreateTokenForm({ keySets, scopes }: Props) {
   const [state, action, pending] = useActionState<CreateTokenState, FormData>(createToken, {});
   const [rows, setRows] = useState(1);
+  const form = useRef<HTMLFormElement>(null);
+  // Cleared once a token is made; after a refusal it keeps what was typed (a form action would not).
+  useEffect(() => {
+    if (state.created !== undefined) form.current?.reset();
+  }, [state]);
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    startTransition(() => action(data));
+  };
   return (
     <>
       {state.created === undefined ? null : (
@@ -33,7 +43,7 @@ export function CreateTokenForm({ keySets, scopes }: Props) {
           <p className={styles.hint}>Send it as the header authorization: Bearer &lt;secret&gt;.</p>
         </section>
       )}
-      <form action={action} className={styles.form} data-testid="create-token-form">
+      <form ref={form} onSubmit={submit} className={styles.form} data-testid="create-token-form">
         <label>
           Name (a-z, 0-9, - and _)
           <input name="name" required pattern="[a-z0-9_\-]{1,64}" autoComplete="off" data-testid="token-name" />
