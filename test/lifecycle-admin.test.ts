@@ -875,6 +875,15 @@ describe('GetRotationReadiness and the activation hold', () => {
     // Six clients hold the old JWKS (one of them fetched twice: still one client).
     for (let n = 1; n <= 6; n += 1) expect(await fetchAs(client(n), name)).toBe(200);
     expect(await fetchAs(client(1), name)).toBe(200);
+    await kw.running.flushUsage();
+    // Nothing pending, but the clients are counted: an immediate rotation would meet them unprepared.
+    expect(await kw.rpc.getRotationReadiness({ keySet: name })).toMatchObject({
+      pendingKid: '',
+      clientsSeen: 6,
+      clientsWithPendingKey: 0,
+      jwksMaxAge: duration(MAX_AGE),
+      jwksCacheHorizon: duration(MAX_AGE + 60),
+    });
     clock.advance(5);
     const publishedAt = clock.now();
     const rotated = await kw.rpc.rotate({ keySet: name, reason: 'held rotation', mode: SCHEDULED });
@@ -898,6 +907,8 @@ describe('GetRotationReadiness and the activation hold', () => {
       minShare: 0.75,
       eligibleAt,
       deadline,
+      jwksMaxAge: duration(MAX_AGE),
+      jwksCacheHorizon: duration(MAX_AGE + 60),
     });
 
     // The pre-publish period is over, but only a quarter of the clients have the key: held.

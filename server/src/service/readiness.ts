@@ -34,14 +34,13 @@ export async function readinessOf(view: KeySetView, store: KeyStore, now: Date):
     minShare: hold?.minShare ?? 0,
     eligibleAt: pending === undefined ? undefined : addSeconds(pending.createdAt, policy.prePublishPeriodSeconds),
   };
+  const since = addSeconds(now, -READINESS_WINDOW_SECONDS);
   if (pending === undefined) {
-    return { ...base, clientsSeen: 0, clientsWithPendingKey: 0, share: undefined, deadline: undefined };
+    // Still counted: they are the clients an immediate rotation would meet unprepared.
+    const { seen } = await store.readinessCounts(view.keySet.name, since, now);
+    return { ...base, clientsSeen: seen, clientsWithPendingKey: 0, share: undefined, deadline: undefined };
   }
-  const counts = await store.readinessCounts(
-    view.keySet.name,
-    addSeconds(now, -READINESS_WINDOW_SECONDS),
-    pending.createdAt,
-  );
+  const counts = await store.readinessCounts(view.keySet.name, since, pending.createdAt);
   return {
     ...base,
     clientsSeen: counts.seen,

@@ -12,6 +12,8 @@ export default async function StaffLayout({ children }: { children: ReactNode })
         <Link href="/">Keyward</Link>
         <nav aria-label="Screens" className="screens">
           <Link href="/">Overview</Link>
+          {staff.role === 'admin' ? <Link href="/tokens">Tokens</Link> : null}
+          {staff.role === 'admin' ? <Link href="/users">Users</Link> : null}
         </nav>
         <span className="who" data-testid="staff">
           Signed in as <strong>{staff.username}</strong> ({staff.role})

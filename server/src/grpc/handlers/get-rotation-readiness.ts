@@ -1,4 +1,5 @@
 import type { GetRotationReadinessRequest, GetRotationReadinessResponse } from '@keyward/proto/keyward/v1';
+import { cacheHorizonSeconds } from '../../lifecycle/policy.js';
 import type { KeyManager } from '../../service/key-manager.js';
 import { validateKeySetName } from '../../model/names.js';
 import { duration } from '../messages.js';
@@ -17,5 +18,7 @@ export async function getRotationReadiness(
     minShare: readiness.minShare,
     eligibleAt: readiness.eligibleAt,
     deadline: readiness.deadline,
+    jwksMaxAge: duration(manager.policyContext.jwksMaxAgeSeconds),
+    jwksCacheHorizon: duration(cacheHorizonSeconds(manager.policyContext)),
   };
 }

@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import type { Key } from '@keyward/proto/keyward/v1';
 import { notFound } from 'next/navigation';
+import { KeySetActions } from '../../../../components/actions/key-set-actions';
 import { keyStateName, policyInWords } from '../../../../lib/format';
 import { keySet as readKeySet, keysOf } from '../../../../lib/key-sets';
 import { isGrpcError } from '../../../../lib/keyward-client';
@@ -67,6 +68,7 @@ export default async function KeySetPage({ params }: { params: Promise<{ name: s
           <li key={sentence}>{sentence}</li>
         ))}
       </ul>
+      <KeySetActions name={keySet.name} />
     </main>
   );
 }
