@@ -24,13 +24,21 @@ const stepText = new Intl.DateTimeFormat('en', {
 export function SignatureChart({ label, points, stepSeconds }: SignatureChartProps) {
   const option = useMemo<ChartOption>(
     () => ({
-      grid: { left: 48, right: 16, top: 16, bottom: 40 },
+      // The page says UTC everywhere; so does the chart.
+      useUTC: true,
+      grid: { left: 48, right: 16, top: 32, bottom: 40 },
       tooltip: {
         trigger: 'axis',
         valueFormatter: (value: unknown) => `${String(value)} signatures`,
         axisPointer: { type: 'shadow' },
       },
-      xAxis: { type: 'time', axisLabel: { hideOverlap: true } },
+      xAxis: {
+        type: 'time',
+        axisLabel: {
+          hideOverlap: true,
+          formatter: { year: '{yyyy}', month: '{MMM}', day: '{MMM} {d}', hour: '{HH}:{mm}', minute: '{HH}:{mm}' },
+        },
+      },
       yAxis: { type: 'value', minInterval: 1, name: 'signatures', nameGap: 8 },
       series: [
         {

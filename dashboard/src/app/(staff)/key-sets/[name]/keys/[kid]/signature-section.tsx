@@ -62,7 +62,9 @@ export function SignatureSection({ keySet, kid, range, eventsToken, window, sign
       />
       {busy.length > 0 && (
         <details className={styles.dataTable}>
-          <summary>Signatures as a table ({busy.length} steps with signatures)</summary>
+          <summary>
+            Signatures as a table ({busy.length} {busy.length === 1 ? 'step' : 'steps'} with signatures)
+          </summary>
           <div className={styles.tableWrap}>
             <table data-testid="signature-table">
               <thead>

@@ -17,7 +17,7 @@ export function StateHistorySection({ history, now }: { history: KeyHistory; now
       <h2 id="history">State history</h2>
       <div className={styles.tableWrap}>
         <table data-testid="state-history">
-          <caption className="muted">
+          <caption className={`muted ${styles.caption}`}>
             Scheduled states follow from the policy as it stands; a rotation or revocation changes them.
           </caption>
           <thead>
