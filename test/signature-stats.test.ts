@@ -122,4 +122,21 @@ describe('GetSignatureStats', () => {
     });
     expect(countsOf(other)).toEqual({ [otherKid]: [0, 0, 4, 0, 0, 0, 0, 0, 0, 0] });
   });
+
+  it('refuses an answer of more than 20000 points in all, and answers the same for one kid', async () => {
+    await kw.rpc.createKeySet({ keySet: 'busy', algorithm: 'ES256', kidScheme: 0 });
+    const kids: string[] = [];
+    for (let i = 0; i < 11; i += 1) {
+      await signTimes('busy', 1);
+      kids.push((await kw.rpc.getKeySet({ keySet: 'busy' })).keySet!.activeKid);
+      await kw.rpc.rotate({ keySet: 'busy', reason: 'test', mode: RotationMode.ROTATION_MODE_IMMEDIATE });
+    }
+    await kw.running.flushUsage();
+    const request = { keySet: 'busy', from: FROM, to: new Date(FROM.getTime() + 2_000 * 60_000), step: MINUTE };
+    const error = await grpcError(kw.rpc.getSignatureStats({ ...request, kid: '' }));
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.details).toMatch(/22000 points for the 11 kids .* at most 20000/);
+    const one = await kw.rpc.getSignatureStats({ ...request, kid: kids[0]! });
+    expect(one.series.map((series) => [series.key, series.points.length])).toEqual([[kids[0], 2_000]]);
+  });
 });
