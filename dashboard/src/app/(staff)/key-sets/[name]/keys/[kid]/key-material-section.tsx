@@ -30,25 +30,25 @@ export function KeyMaterialSection({ keyRecord, material }: { keyRecord: Key; ma
         </dd>
       </dl>
       <div className={styles.material}>
-        <figure>
-          <figcaption>
-            <span id="jwk-caption">JWK, as published in the JWKS</span>
-            <CopyButton value={material.jwkJson} what="JWK" testId="jwk" />
-          </figcaption>
-          <pre className={styles.block} data-testid="jwk" tabIndex={0} aria-labelledby="jwk-caption">
-            {material.jwkJson}
-          </pre>
-        </figure>
-        <figure>
-          <figcaption>
-            <span id="pem-caption">PEM (SubjectPublicKeyInfo)</span>
-            <CopyButton value={material.pem} what="PEM" testId="pem" />
-          </figcaption>
-          <pre className={styles.block} data-testid="pem" tabIndex={0} aria-labelledby="pem-caption">
-            {material.pem}
-          </pre>
-        </figure>
+        <PublicForm caption="JWK, as published in the JWKS" what="JWK" testId="jwk" text={material.jwkJson} />
+        <PublicForm caption="PEM (SubjectPublicKeyInfo)" what="PEM" testId="pem" text={material.pem} />
       </div>
     </section>
+  );
+}
+
+/** A block of text to read or copy whole; focusable, so a keyboard can scroll it. */
+function PublicForm({ caption, what, testId, text }: { caption: string; what: string; testId: string; text: string }) {
+  const captionId = `${testId}-caption`;
+  return (
+    <figure>
+      <figcaption>
+        <span id={captionId}>{caption}</span>
+        <CopyButton value={text} what={what} testId={testId} />
+      </figcaption>
+      <pre className={styles.block} data-testid={testId} tabIndex={0} aria-labelledby={captionId}>
+        {text}
+      </pre>
+    </figure>
   );
 }
