@@ -161,6 +161,20 @@ const CASES: {
       rpc.diagnoseVerificationFailures({ keySet: 'alpha', from: new Date(now.getTime() - 3_600_000), to: now }, t),
     least: 'alpha-read',
   },
+  getSignatureStats: {
+    call: (rpc, t) =>
+      rpc.getSignatureStats(
+        {
+          keySet: 'alpha',
+          kid: '',
+          from: new Date(now.getTime() - 3_600_000),
+          to: now,
+          step: { seconds: '60', nanos: 0 },
+        },
+        t,
+      ),
+    least: 'alpha-read',
+  },
 };
 
 /** Who lacks exactly what each kind of RPC needs. */

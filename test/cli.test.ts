@@ -461,6 +461,7 @@ describe('keyward (the admin command)', () => {
       'events',
       'readiness <key-set>',
       'failures <key-set>',
+      'signatures <key-set>',
       'sign <key-set>',
       'tokens create <name>',
       'tokens revoke <id>',
@@ -528,6 +529,35 @@ describe('keyward (the admin command)', () => {
     const bad = await keyward(['failures', 'payments', '--since', '1.5h']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--since');
+  });
+
+  it('signatures counts the signatures of each key, as a table and as JSON', async () => {
+    const kid = await activeKid('payments');
+    await kw.running.flushUsage();
+    const before = await kw.rpc.getSignatureStats({
+      keySet: 'payments',
+      kid,
+      from: new Date(Date.now() - 3_600_000),
+      to: new Date(Date.now() + 60_000),
+      step: { seconds: '60', nanos: 0 },
+    });
+    const earlier = before.series.flatMap((s) => s.points).reduce((sum, p) => sum + Number(p.count), 0);
+    for (let i = 0; i < 3; i += 1) await kw.rpc.sign({ keySet: 'payments', claimsJson: '{}' });
+    await kw.running.flushUsage();
+    const run = await ok(['signatures', 'payments', '--since', '1h']);
+    const [header, ...rows] = run.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^KID +SIGNATURES$/);
+    expect(rows).toContainEqual(expect.stringMatching(new RegExp(`^${kid} +${earlier + 3}$`)));
+    const json = JSON.parse((await ok(['signatures', 'payments', '--kid', kid, '--json'])).stdout) as {
+      series: { key: string; points: { count?: string }[] }[];
+    };
+    expect(json.series.map((s) => s.key)).toEqual([kid]);
+    expect(json.series[0]!.points.reduce((sum, p) => sum + Number(p.count ?? '0'), 0)).toBeGreaterThanOrEqual(
+      earlier + 3,
+    );
+    const missing = await keyward(['signatures', 'payments', '--kid', 'no-such-kid']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('no-such-kid');
   });
 
   it('rewrap re-wraps nothing when every key is already under the only master key', async () => {

@@ -39,6 +39,7 @@ import { rateLimitError } from './limits/token-bucket.js';
 import { FailureAggregator } from './reports/failure-aggregator.js';
 import { acceptFailureReport, type FailureIntake } from './reports/failure-reports.js';
 import type { FailureStore } from './store/failure-store.js';
+import type { SignatureStore } from './store/signature-store.js';
 import { startPeriodicFlush, type PeriodicFlush } from './usage/flusher.js';
 import { SignatureCounter } from './usage/signature-counter.js';
 
@@ -329,7 +330,7 @@ interface UsageSources {
 }
 
 function startUsageFlush(
-  store: KeyStore & FailureStore,
+  store: KeyStore & FailureStore & SignatureStore,
   { signatures, sightings, authenticator, failures }: UsageSources,
   masterKeys: MasterKeyRing,
   config: KeywardConfig,

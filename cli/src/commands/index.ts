@@ -12,6 +12,7 @@ import { rewrapCommands } from './rewrap.js';
 import { rotationCommands } from './rotation.js';
 import { sessionCommands } from './sessions.js';
 import { signCommands } from './sign.js';
+import { signatureCommands } from './signatures.js';
 import { tokenCommands } from './tokens.js';
 import { userCommands } from './users.js';
 import { whoamiCommands } from './whoami.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   ...eventCommands,
   ...readinessCommands,
   ...failureCommands,
+  ...signatureCommands,
   ...signCommands,
   ...tokenCommands,
   ...userCommands,

@@ -64,6 +64,7 @@ export const RPC_PERMISSIONS: { readonly [M in KeyServiceMethod]: Requirement<Re
   reportVerificationFailures: { scope: 'report', target: (r) => keySet(r.keySet) },
   getVerificationStats: { scope: 'read', target: (r) => keySet(r.keySet) },
   diagnoseVerificationFailures: { scope: 'read', target: (r) => keySet(r.keySet) },
+  getSignatureStats: { scope: 'read', target: (r) => keySet(r.keySet) },
 };
 
 function keySetOrService(name: string | undefined): Target {

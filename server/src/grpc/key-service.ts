@@ -8,6 +8,7 @@ import type { FailureIntake } from '../reports/failure-reports.js';
 import type { FailureStore } from '../store/failure-store.js';
 import type { Verifier } from '../service/verifier.js';
 import type { KeyStore } from '../store/key-store.js';
+import type { SignatureStore } from '../store/signature-store.js';
 import { createApiToken, listApiTokens, revokeApiToken, whoAmI } from './handlers/api-tokens.js';
 import { createKeySet } from './handlers/create-key-set.js';
 import { diagnoseVerificationFailures } from './handlers/diagnose-verification-failures.js';
@@ -15,6 +16,7 @@ import { getJwks } from './handlers/get-jwks.js';
 import { getKeySet } from './handlers/get-key-set.js';
 import { getKeyTimeline } from './handlers/get-key-timeline.js';
 import { getRotationReadiness } from './handlers/get-rotation-readiness.js';
+import { getSignatureStats } from './handlers/get-signature-stats.js';
 import { listEvents } from './handlers/list-events.js';
 import { listKeySets } from './handlers/list-key-sets.js';
 import { listKeys } from './handlers/list-keys.js';
@@ -34,7 +36,7 @@ export interface KeyServiceDeps {
   readonly staff: Staff;
   readonly rewrap: (actor: string) => Promise<RewrapOutcome>;
   readonly tokens: ApiTokens;
-  readonly store: KeyStore & FailureStore;
+  readonly store: KeyStore & FailureStore & SignatureStore;
   /** Where reported verification failures are counted. */
   readonly failures: FailureIntake;
   readonly publicUrl: string;
@@ -92,5 +94,6 @@ export function keyService(deps: KeyServiceDeps, context: RpcContext): KeyServic
     diagnoseVerificationFailures: unary('diagnoseVerificationFailures', context, (request) =>
       diagnoseVerificationFailures(manager, store, request),
     ),
+    getSignatureStats: unary('getSignatureStats', context, (request) => getSignatureStats(manager, store, request)),
   };
 }

@@ -6,6 +6,7 @@ import {
   type Key,
   type KeySet,
   type KeySetPolicy as WirePolicy,
+  type StatsSeries,
 } from '@keyward/proto/keyward/v1';
 import type { KeySetView } from '../keyring/view.js';
 import type { KeySetPolicy } from '../lifecycle/policy.js';
@@ -15,6 +16,7 @@ import { defaultIssuer, jwksUri } from '../publication/urls.js';
 import { wholeSeconds, type PolicyPatch } from '../service/policy-patch.js';
 import type { KeyRecord } from '../model/key.js';
 import type { KidScheme } from '../model/key-set.js';
+import type { StepSeries } from '../model/time-steps.js';
 import { withoutUndefined } from '../objects.js';
 import { invalidArgument } from '../errors.js';
 
@@ -41,6 +43,18 @@ function kidSchemeToWire(scheme: KidScheme): WireKidScheme {
 
 export function duration(seconds: number) {
   return { seconds: String(seconds), nanos: 0 };
+}
+
+/** A stats request's step in whole seconds; NaN (refused by stepsBetween) when unset or fractional. */
+export function stepSecondsFromWire(step: { seconds: string; nanos: number } | undefined): number {
+  return step === undefined || step.nanos !== 0 ? Number.NaN : Number(step.seconds);
+}
+
+export function toWireSeries(series: readonly StepSeries[]): StatsSeries[] {
+  return series.map(({ key, points }) => ({
+    key,
+    points: points.map((point) => ({ start: point.start, count: String(point.count) })),
+  }));
 }
 
 export function toWireKeySet(view: KeySetView, publicUrl: string): KeySet {

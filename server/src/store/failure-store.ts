@@ -1,5 +1,6 @@
 // Storage of verification-failure counts, apart from KeyStore: one narrow interface per aggregate.
 import type { KeyEventRecord } from '../model/events.js';
+import type { StepCount } from '../model/time-steps.js';
 import type { FailureBucket, FailureTotal, StatsGroup, UnknownKidSample } from '../model/verification-failures.js';
 
 export interface FailureCountQuery {
@@ -11,11 +12,7 @@ export interface FailureCountQuery {
 }
 
 /** The sum of the counts of one group within step number `step` (0 is the step starting at `from`). */
-export interface FailureCountRow {
-  readonly key: string;
-  readonly step: number;
-  readonly count: bigint;
-}
+export type FailureCountRow = StepCount;
 
 export interface FailureCompaction {
   /** Minute buckets that start before this are summed into hour buckets. */

@@ -57,11 +57,6 @@ export interface EventFilter {
   readonly limit: number;
 }
 
-export interface SignatureUsage {
-  readonly counts: readonly { keyId: string; minute: Date; count: number }[];
-  readonly lastSignedAt: readonly { keyId: string; at: Date; latestTokenExpiry: Date | null }[];
-}
-
 export interface ClientSighting {
   readonly keySet: string;
   readonly clientHash: Buffer;
@@ -112,7 +107,6 @@ export interface KeyStore {
 
   listEvents(filter: EventFilter): Promise<KeyEventRecord[]>;
 
-  recordSignatures(usage: SignatureUsage): Promise<void>;
   recordSightings(sightings: readonly ClientSighting[]): Promise<void>;
   readinessCounts(keySetName: string, since: Date, keyCreatedAt: Date): Promise<ReadinessCounts>;
 

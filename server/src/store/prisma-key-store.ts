@@ -15,7 +15,6 @@ import type {
   LoginFailureWrite,
   ReadinessCounts,
   SessionStart,
-  SignatureUsage,
   StateChange,
 } from './key-store.js';
 import {
@@ -38,6 +37,8 @@ import type { UserRecord } from '../model/user.js';
 import type { FailureBucket, FailureTotal, UnknownKidSample } from '../model/verification-failures.js';
 import type { VerifyReason } from '../model/verify-reasons.js';
 import type { FailureCompaction, FailureCountQuery, FailureCountRow, FailureStore } from './failure-store.js';
+import type { SignatureCountQuery, SignatureStore, SignatureUsage } from './signature-store.js';
+import type { StepCount } from '../model/time-steps.js';
 
 type Transaction = Prisma.TransactionClient;
 
@@ -57,7 +58,7 @@ const LIFECYCLE_EVENT_TYPES = ['key.published', 'key.activated', 'key.retired', 
 
 const keysOldestFirst = { orderBy: [{ createdAt: 'asc' as const }, { kid: 'asc' as const }] };
 
-export class PrismaKeyStore implements KeyStore, FailureStore {
+export class PrismaKeyStore implements KeyStore, FailureStore, SignatureStore {
   readonly #prisma: InstanceType<typeof PrismaClient>;
 
   constructor(options: PrismaKeyStoreOptions) {
@@ -183,6 +184,22 @@ export class PrismaKeyStore implements KeyStore, FailureStore {
             WHERE keys.id = v.id`;
         }
       }),
+    );
+  }
+
+  async signatureCounts(query: SignatureCountQuery): Promise<StepCount[]> {
+    return this.#run(
+      () => this.#prisma.$queryRaw<StepCount[]>`
+        SELECT k.kid AS key,
+               floor(extract(epoch FROM c.minute - ${query.from}::timestamptz) / ${query.stepSeconds})::int AS step,
+               sum(c.count)::bigint AS count
+        FROM key_signature_counts c
+          JOIN keys k ON k.id = c.key_id
+          JOIN key_sets s ON s.id = k.key_set_id
+        WHERE s.name = ${query.keySet} AND (${query.kid ?? null}::text IS NULL OR k.kid = ${query.kid ?? null})
+          AND c.minute >= ${query.from} AND c.minute < ${query.to}
+        GROUP BY 1, 2
+        ORDER BY 1, 2`,
     );
   }
 

@@ -12,6 +12,7 @@ import { acceptFailureReport, type FailureIntake } from '../../reports/failure-r
 import { verificationStats } from '../../reports/verification-stats.js';
 import type { KeyManager } from '../../service/key-manager.js';
 import type { FailureStore } from '../../store/failure-store.js';
+import { stepSecondsFromWire, toWireSeries } from '../messages.js';
 import { verifyReasonFromWire } from '../verify-reason-messages.js';
 import { toWireEvent } from './list-events.js';
 
@@ -43,20 +44,15 @@ export async function getVerificationStats(
   request: GetVerificationStatsRequest,
 ): Promise<GetVerificationStatsResponse> {
   const keySet = manager.view(validateKeySetName(request.keySet, 'key_set')).keySet.name;
-  const step = request.step;
-  const stepSeconds = step === undefined || step.nanos !== 0 ? Number.NaN : Number(step.seconds);
   const stats = await verificationStats(store, {
     keySet,
     from: request.from,
     to: request.to,
-    stepSeconds,
+    stepSeconds: stepSecondsFromWire(request.step),
     groupBy: GROUPS[request.groupBy],
   });
   return {
-    series: stats.series.map((series) => ({
-      key: series.key,
-      points: series.points.map((point) => ({ start: point.start, count: String(point.count) })),
-    })),
+    series: toWireSeries(stats.series),
     lifecycleEvents: stats.lifecycleEvents.map(toWireEvent),
     unknownKidSamples: stats.unknownKidSamples,
   };
