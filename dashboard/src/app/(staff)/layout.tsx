@@ -12,6 +12,8 @@ export default async function StaffLayout({ children }: { children: ReactNode })
         <Link href="/">Keyward</Link>
         <nav aria-label="Screens" className="screens">
           <Link href="/">Overview</Link>
+          <Link href="/audit">Audit log</Link>
+          <Link href="/tools">JWK tools</Link>
         </nav>
         <span className="who" data-testid="staff">
           Signed in as <strong>{staff.username}</strong> ({staff.role})
