@@ -18,9 +18,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       <h1>Audit log</h1>
       <FilterForm view={view} keySetNames={keySets.map((keySet) => keySet.name)} invalidField={page.problem?.field} />
       {page.problem !== undefined ? (
-        <p id="filter-problem" className={styles.problem} data-testid="filter-problem">
-          {page.problem.message}
-        </p>
+        <>
+          <p id="filter-problem" className={styles.problem} data-testid="filter-problem">
+            {page.problem.message}
+          </p>
+          {view.page !== '' && (
+            <Link href={`/audit${auditQuery(filters)}`} prefetch={false} data-testid="first-page">
+              First page
+            </Link>
+          )}
+        </>
       ) : (
         <>
           <p className={styles.actions}>

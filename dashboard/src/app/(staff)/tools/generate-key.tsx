@@ -61,12 +61,7 @@ export function GenerateKey() {
         </fieldset>
         <label>
           Algorithm
-          <select
-            value={chosenAlg}
-            onChange={(event) => setAlg(event.target.value)}
-            disabled={algs.length < 2}
-            data-testid="generate-alg"
-          >
+          <select value={chosenAlg} onChange={(event) => setAlg(event.target.value)} data-testid="generate-alg">
             {algs.map((option) => (
               <option key={option} value={option}>
                 {option}
