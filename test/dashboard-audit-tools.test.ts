@@ -87,6 +87,21 @@ async function applyFilters(): Promise<void> {
   await page.waitForURL((url) => url.href !== before);
 }
 
+/** How wide the document is: wider than the window means a sideways scroll of the whole page. */
+function pageWidth(on: Page): Promise<number> {
+  return on.evaluate<number>('document.documentElement.scrollWidth');
+}
+
+/** `url` in a 390-pixel-wide window (a phone) of the same session: nothing wider than the window. */
+async function narrowWidth(url: string): Promise<number> {
+  const narrow = await page.context().newPage();
+  await narrow.setViewportSize({ width: 390, height: 800 });
+  await narrow.goto(url);
+  const width = await pageWidth(narrow);
+  await narrow.close();
+  return width;
+}
+
 async function sessionCookie(): Promise<string> {
   const cookie = (await page.context().cookies()).find((c) => c.name === 'keyward_session');
   return `keyward_session=${cookie!.value}`;
@@ -111,8 +126,15 @@ describe('the audit log', () => {
     const row = page.locator(`#event-${rotation.id}`);
     expect(await row.getByTestId('event-reason').textContent()).toBe(FORMULA_REASON);
     expect(await row.getByTestId('event-key-set').textContent()).toBe('payments');
+    await row.locator('summary').click();
+    expect(await row.locator('pre').first().isVisible()).toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'audit.png'), fullPage: true });
+    expect(await pageWidth(page)).toBeLessThanOrEqual(1280);
     expect(cspViolations).toEqual([]);
+  });
+
+  it('fits a narrow window: the table scrolls inside its own box', async () => {
+    expect(await narrowWidth(`${origin}/audit`)).toBeLessThanOrEqual(390);
   });
 
   it('narrows the table by type through the form, and the URL holds the filter', async () => {
@@ -341,6 +363,10 @@ describe('the JWK tools', () => {
     );
   });
 
+  it('fits a narrow window', async () => {
+    expect(await narrowWidth(`${origin}/tools`)).toBeLessThanOrEqual(390);
+  });
+
   it('offers no `none` and no RSA under 2048 bits, whatever is chosen', async () => {
     const options = await tools.getByTestId('generate-type').locator('option').all();
     const types = await Promise.all(options.map(async (option) => (await option.getAttribute('value')) ?? ''));
@@ -398,7 +424,10 @@ describe('the JWK tools', () => {
       addPem(privatePem);
       addPem(publicPem);
       generated[type] = { publicJwk, privateJwk };
-      if (type === 'P-256') await tools.screenshot({ path: join(SCREENSHOTS, 'tools.png'), fullPage: true });
+      if (type === 'P-256') {
+        await tools.screenshot({ path: join(SCREENSHOTS, 'tools.png'), fullPage: true });
+        expect(await pageWidth(tools)).toBeLessThanOrEqual(1280);
+      }
     },
     90_000,
   );

@@ -18,9 +18,6 @@ export function EventsTable({ events }: { events: readonly Event[] }) {
             <th scope="col">Kid</th>
             <th scope="col">Reason</th>
             <th scope="col">Change</th>
-            <th scope="col">
-              <span className={styles.visuallyHidden}>Link</span>
-            </th>
           </tr>
         </thead>
         <tbody>
@@ -37,12 +34,17 @@ function EventRow({ event }: { event: Event }) {
   const at = event.createdAt;
   return (
     <tr id={`event-${event.id}`} data-testid="event" data-event-id={event.id} className={styles.row}>
-      <td className={styles.nowrap}>
-        {at === undefined ? (
-          '—'
-        ) : (
-          <time dateTime={at.toISOString()}>{at.toISOString().replace('T', ' ').slice(0, 23)}</time>
-        )}
+      <td>
+        {/* The time is the event's permalink: a link that keeps finding this one row. */}
+        <a href={eventPermalink(event)} title={`Permalink to event ${event.id}`} data-testid="event-permalink">
+          {at === undefined ? (
+            `event ${event.id}`
+          ) : (
+            <time dateTime={at.toISOString()}>
+              {displayDate(at)} <span className={styles.clock}>{displayClock(at)}</span>
+            </time>
+          )}
+        </a>
       </td>
       <td data-testid="event-type">
         <Link href={`/audit${auditQuery({ type: event.type })}`} prefetch={false}>
@@ -52,7 +54,7 @@ function EventRow({ event }: { event: Event }) {
       <td data-testid="event-outcome" className={event.outcome === 'refused' ? styles.refused : undefined}>
         {event.outcome}
       </td>
-      <td data-testid="event-actor">
+      <td data-testid="event-actor" className={styles.wrapLong}>
         <Link href={`/audit${auditQuery({ actor: event.actor })}`} prefetch={false}>
           {event.actor}
         </Link>
@@ -67,9 +69,22 @@ function EventRow({ event }: { event: Event }) {
         )}
       </td>
       <td data-testid="event-kid">
-        {event.kid === '' ? <span className="muted">—</span> : <code className={styles.kid}>{event.kid}</code>}
+        {event.kid === '' ? (
+          <span className="muted">—</span>
+        ) : (
+          <Link
+            href={`/audit${auditQuery({ kid: event.kid })}`}
+            prefetch={false}
+            title={event.kid}
+            aria-label={`Events of kid ${event.kid}`}
+          >
+            <code className={styles.kid}>{event.kid}</code>
+          </Link>
+        )}
       </td>
-      <td data-testid="event-reason">{event.reason}</td>
+      <td data-testid="event-reason" className={styles.reason}>
+        {event.reason}
+      </td>
       <td>
         {event.beforeJson === '' && event.afterJson === '' ? (
           <span className="muted">—</span>
@@ -83,14 +98,13 @@ function EventRow({ event }: { event: Event }) {
           </details>
         )}
       </td>
-      <td>
-        <a href={eventPermalink(event)} aria-label={`Permalink to event ${event.id}`} data-testid="event-permalink">
-          #{event.id}
-        </a>
-      </td>
     </tr>
   );
 }
+
+/** "2026-01-31" and "13:45:10.250": UTC, as the column heading says. */
+const displayDate = (at: Date) => at.toISOString().slice(0, 10);
+const displayClock = (at: Date) => at.toISOString().slice(11, 23);
 
 function JsonBlock({ label, json }: { label: string; json: string }) {
   return (

@@ -14,7 +14,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   const [keySets, page] = await Promise.all([readableKeySets(), loadEvents(view)]);
   const filters: AuditView = { ...view, page: '' };
   return (
-    <main>
+    <main className={styles.wide}>
       <h1>Audit log</h1>
       <FilterForm view={view} keySetNames={keySets.map((keySet) => keySet.name)} invalidField={page.problem?.field} />
       {page.problem !== undefined ? (
