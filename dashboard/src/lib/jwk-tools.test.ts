@@ -83,6 +83,17 @@ describe('PEM ↔ JWK', () => {
     );
   });
 
+  it('refuses RSA under 2048 bits, both ways', async () => {
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    await expect(pemToJwk(weak.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string)).rejects.toThrow(
+      /1024-bit RSA key/,
+    );
+    await expect(pemToJwk(weak.publicKey.export({ type: 'spki', format: 'pem' }) as string)).rejects.toThrow(
+      /1024-bit/,
+    );
+    await expect(jwkToPem(weak.privateKey.export({ format: 'jwk' }) as JWK)).rejects.toThrow(/1024-bit/);
+  });
+
   it('explains what it does not read', async () => {
     const pkcs1 = pairs.rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
     await expect(pemToJwk(pkcs1)).rejects.toThrow(/PKCS#8 first/);

@@ -1,6 +1,7 @@
 // The JWK tools' work, done with WebCrypto through jose wherever this runs: in the browser (the
 // tools page) and in Node (its unit tests). Nothing here sends anything anywhere.
 import {
+  base64url,
   calculateJwkThumbprint,
   decodeProtectedHeader,
   exportJWK,
@@ -63,6 +64,19 @@ export class ToolInputError extends Error {
   override readonly name = 'ToolInputError';
 }
 
+export const MIN_RSA_BITS = 2048;
+
+/** RSA under 2048 bits is refused here as everywhere in Keyward: the tools neither make nor convert it. */
+function assertStrongEnough(jwk: JWK): JWK {
+  if (jwk.kty === 'RSA' && typeof jwk.n === 'string') {
+    const bits = base64url.decode(jwk.n).length * 8;
+    if (bits < MIN_RSA_BITS) {
+      throw new ToolInputError(`This is a ${bits}-bit RSA key: keys under ${MIN_RSA_BITS} bits are not handled here.`);
+    }
+  }
+  return jwk;
+}
+
 const PEM_LABEL = /-----BEGIN ([A-Z0-9 ]+)-----/;
 const CANDIDATE_ALGS = ['PS256', 'ES256', 'ES384', 'ES512', 'EdDSA', 'ECDH-ES'] as const;
 
@@ -90,8 +104,9 @@ export async function pemToJwk(pem: string): Promise<JWK> {
       const key = isPrivate
         ? await importPKCS8(text, alg, { extractable: true })
         : await importSPKI(text, alg, { extractable: true });
-      return keyMembers(await exportJWK(key), isPrivate);
-    } catch {
+      return assertStrongEnough(keyMembers(await exportJWK(key), isPrivate));
+    } catch (error) {
+      if (error instanceof ToolInputError) throw error;
       // Not this kind of key; the next one may be.
     }
   }
@@ -127,6 +142,7 @@ export async function jwkToPem(jwk: JWK): Promise<PemOutput> {
       `kty ${jwk.kty} ${jwk.crv ?? ''} is not supported: RSA, EC P-256/384/521, Ed25519 and X25519 are.`,
     );
   }
+  assertStrongEnough(jwk);
   const isPrivate = jwk.d !== undefined;
   try {
     const publicKey = await importJWK(keyMembers(jwk, false), alg, { extractable: true });
