@@ -227,6 +227,14 @@ describe('the audit log', () => {
     expect(await operator.getByTestId('filter-problem').textContent()).toMatch(/choose a key set/);
     await operator.goto(`${origin}/audit?key_set=payments`);
     expect(await operator.getByTestId('event').count()).toBe((await allEvents({ keySet: 'payments' })).length);
+    // The export asks as the same person: the whole trail is refused, one key set is not.
+    const session = (await operator.context().cookies()).find((c) => c.name === 'keyward_session')!;
+    const cookie = `keyward_session=${session.value}`;
+    const whole = await fetch(`${origin}/audit/export.csv`, { headers: { cookie } });
+    expect(whole.status).toBe(403);
+    expect(await whole.text()).toMatch(/choose a key set/);
+    const one = await fetch(`${origin}/audit/export.csv?key_set=payments`, { headers: { cookie } });
+    expect(one.status).toBe(200);
     await operator.context().close();
   });
 });
