@@ -191,11 +191,11 @@ describe('throttling', () => {
     const events = (await kw.rpc.listEvents({ keySet: '', kid: '', pageSize: 500, pageToken: '' })).events
       .filter((event) => Number(event.id) > before)
       .sort((a, b) => Number(a.id) - Number(b.id));
-    expect(events.map((event) => [event.type, event.actor, event.reason, event.keySet])).toEqual([
-      ['user.logged_in', 'user:otto', '', ''],
-      ['user.logged_out', 'user:otto', '', ''],
-      ['user.login_failed', 'anonymous', 'wrong password', ''],
-      ['user.login_failed', 'anonymous', 'unknown username', ''],
+    expect(events.map((event) => [event.type, event.actor, event.reason, event.keySet, event.outcome])).toEqual([
+      ['user.logged_in', 'user:otto', '', '', 'applied'],
+      ['user.logged_out', 'user:otto', '', '', 'applied'],
+      ['user.login_failed', 'anonymous', 'wrong password', '', 'refused'],
+      ['user.login_failed', 'anonymous', 'unknown username', '', 'refused'],
     ]);
     const [loggedIn, loggedOut, wrong, unknown] = events.map(
       (event) => JSON.parse(event.afterJson) as Record<string, unknown>,

@@ -101,11 +101,14 @@ export class Staff {
         next: (previous) => throttle.nextFailures(previous, now),
         // Only a real username is named: an unknown one may be a password typed in the wrong field.
         event: (after) =>
-          this.#event('user.login_failed', ANONYMOUS, why, {
-            username: user === undefined ? null : username,
-            failures: after.count,
-            lockedUntil: after.lockedUntil,
-          }),
+          this.#event(
+            'user.login_failed',
+            ANONYMOUS,
+            why,
+            { username: user === undefined ? null : username, failures: after.count, lockedUntil: after.lockedUntil },
+            // keyward.proto: a failed login's outcome is `refused`, not the default `applied`.
+            'refused',
+          ),
         forgetBefore: throttle.forgetBefore(now),
       });
       await delay(throttle.delayMs(failures));

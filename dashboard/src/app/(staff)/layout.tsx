@@ -12,6 +12,8 @@ export default async function StaffLayout({ children }: { children: ReactNode })
         <Link href="/">Keyward</Link>
         <nav aria-label="Screens" className="screens">
           <Link href="/">Overview</Link>
+          <Link href="/audit">Audit log</Link>
+          <Link href="/tools">JWK tools</Link>
           {staff.role === 'admin' ? <Link href="/tokens">Tokens</Link> : null}
           {staff.role === 'admin' ? <Link href="/users">Users</Link> : null}
         </nav>
