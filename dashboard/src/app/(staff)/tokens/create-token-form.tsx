@@ -1,7 +1,7 @@
 'use client';
 import { startTransition, useActionState, useEffect, useRef, useState, type FormEvent } from 'react';
 import styles from '../../../components/actions/actions.module.css';
-import { CopyButton } from '../../../components/actions/copy-button';
+import { CopyButton } from '../../../components/copy-button';
 import { DURATION_UNITS } from '../../../lib/durations';
 import { createToken, type CreateTokenState } from './actions';
 import { MAX_GRANTS } from './grants';
@@ -38,7 +38,7 @@ export function CreateTokenForm({ keySets, scopes }: Props) {
             <code className={styles.secret} data-testid="secret">
               {state.created.secret}
             </code>
-            <CopyButton text={state.created.secret} label={`Copy the secret of ${state.created.name}`} />
+            <CopyButton value={state.created.secret} what="the secret" testId="secret" />
           </p>
           <p className={styles.hint}>Send it as the header authorization: Bearer &lt;secret&gt;.</p>
         </section>

@@ -1,5 +1,6 @@
 'use client';
-import { useId, useState } from 'react';
+import { useId } from 'react';
+import { CopyButton } from '../../../components/copy-button';
 import styles from './tools.module.css';
 
 /** A read-only result (a JWK, a PEM, a thumbprint) with its label and a copy button. */
@@ -15,7 +16,6 @@ export function KeyOutput({
   secret?: boolean;
 }) {
   const id = useId();
-  const [copied, setCopied] = useState(false);
   const rows = Math.min(12, value.split('\n').length + 1);
   return (
     <div className={styles.output}>
@@ -28,15 +28,7 @@ export function KeyOutput({
       ) : (
         <input id={id} readOnly value={value} spellCheck={false} data-testid={testId} />
       )}
-      <button
-        type="button"
-        onClick={() => {
-          // The clipboard is the browser's: nothing is sent.
-          void navigator.clipboard.writeText(value).then(() => setCopied(true));
-        }}
-      >
-        {copied ? 'Copied' : `Copy ${label.toLowerCase()}`}
-      </button>
+      <CopyButton value={value} what={label.toLowerCase()} testId={testId} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import type { Key } from '@keyward/proto/keyward/v1';
 import { keyStateName } from '../../../../../../lib/format';
 import type { KeyMaterial } from '../../../../../../lib/key-material';
-import { CopyButton } from './copy-button';
+import { CopyButton } from '../../../../../../components/copy-button';
 import styles from './key.module.css';
 
 /** What identifies the key, and its public half in the forms people paste into other systems. */

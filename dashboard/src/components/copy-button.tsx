@@ -1,8 +1,8 @@
 'use client';
-// Copies a value to the clipboard and says so where screen readers hear it. Public values only (a
-// JWK, a PEM, a thumbprint, a kid): nothing secret passes through here.
+// Copies a value to the clipboard and says so where screen readers hear it. The clipboard is the
+// browser's own: nothing is sent anywhere, so a secret shown once (a new API token) may pass too.
 import { useEffect, useState } from 'react';
-import styles from './key.module.css';
+import styles from './copy-button.module.css';
 
 const SHOWN_MS = 4_000;
 
