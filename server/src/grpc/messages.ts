@@ -43,7 +43,8 @@ export function duration(seconds: number) {
   return { seconds: String(seconds), nanos: 0 };
 }
 
-export function toWireKeySet(view: KeySetView, publicUrl: string): KeySet {
+/** `policyWarnings`: what the service finds unsafe in the stored policy (KeyManager.policyWarnings). */
+export function toWireKeySet(view: KeySetView, publicUrl: string, policyWarnings: readonly string[]): KeySet {
   const { keySet } = view;
   return {
     name: keySet.name,
@@ -55,6 +56,7 @@ export function toWireKeySet(view: KeySetView, publicUrl: string): KeySet {
     activeKid: view.signer?.kid ?? '',
     createdAt: keySet.createdAt,
     policy: toWirePolicy(keySet.policy),
+    policyWarnings: [...policyWarnings],
   };
 }
 
