@@ -19,6 +19,13 @@ export interface FailureChartProps {
   readonly drillBase: string;
 }
 
+/** One line per instant: a rotation retires one key and activates another in the same moment. */
+function markerLines(markers: FailureSeries['markers']): { name: string; xAxis: number }[] {
+  const byTime = new Map<number, string[]>();
+  for (const marker of markers) byTime.set(marker.at, [...(byTime.get(marker.at) ?? []), marker.label]);
+  return [...byTime].map(([at, labels]) => ({ name: labels.join(' · '), xAxis: at }));
+}
+
 export function FailureChart({ label, data, from, to, kidNames, drillBase }: FailureChartProps) {
   const router = useRouter();
   const option = useMemo((): ChartOption => {
@@ -41,7 +48,7 @@ export function FailureChart({ label, data, from, to, kidNames, drillBase }: Fai
         silent: true,
         lineStyle: { type: 'dashed', width: 1.5 },
         label: { formatter: '{b}', position: 'insideEndTop', fontSize: 11 },
-        data: data.markers.map((marker) => ({ name: marker.label, xAxis: marker.at })),
+        data: markerLines(data.markers),
       },
     };
     return {
