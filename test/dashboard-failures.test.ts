@@ -130,6 +130,8 @@ describe('the failures screen', () => {
     await page.goto(`${dashboard.origin}/key-sets/orders/failures?range=1y&group=colour&at=soon`);
     expect(await page.getByTestId('query-problems').textContent()).toContain('“1y” is not a range');
     expect(await page.getByTestId('grand-total').textContent()).toBe('50');
+    const missing = await page.goto(`${dashboard.origin}/key-sets/no-such-set/failures`);
+    expect(missing!.status()).toBe(404);
   });
 });
 
@@ -150,6 +152,17 @@ describe('the overview', () => {
 
     await row.getByTestId('failures-link').click();
     await page.waitForURL(/\/key-sets\/orders\/failures\?range=24h/);
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('fits a narrow window: nothing wider than the page but the tables, which scroll in their box', async () => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    for (const path of ['/', '/key-sets/orders/failures?range=24h&group=kid']) {
+      await page.goto(`${dashboard.origin}${path}`);
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    }
+    await page.screenshot({ path: '/tmp/dashboard-failures-narrow.png', fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
     expect(cspViolations).toEqual([]);
   });
 });
