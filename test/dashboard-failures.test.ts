@@ -126,6 +126,26 @@ describe('the failures screen', () => {
     await again.close();
   });
 
+  it('drills into a step by clicking its bar in the chart', async () => {
+    await page.goto(`${dashboard.origin}/key-sets/orders/failures?range=24h&group=reason`);
+    const chart = page.getByTestId('failure-chart');
+    await expect.poll(() => chart.locator('svg path').count()).toBeGreaterThan(3);
+    // The tallest bar-shaped path (not the thin marker lines) is the bar of the 40 UNKNOWN_KID failures.
+    type Box = { x: number; y: number; width: number; height: number };
+    const boxes = await chart.locator('svg path').evaluateAll((paths: { getBoundingClientRect(): Box }[]) =>
+      paths.map((path) => {
+        const { x, y, width, height } = path.getBoundingClientRect();
+        return { x, y, width, height };
+      }),
+    );
+    const bars = boxes.filter((box) => box.width >= 3 && box.width < 30 && box.height > 20);
+    const tallest = bars.reduce((a, b) => (b.height > a.height ? b : a));
+    await page.mouse.click(tallest.x + tallest.width / 2, tallest.y + tallest.height / 2);
+    await page.waitForURL(/[?&]at=/);
+    await expect.poll(() => page.getByTestId('drill-clients').textContent()).toContain('token:rp');
+    expect(await page.getByTestId('drill-kids').textContent()).toContain(newKid);
+  });
+
   it('says what is wrong with a bad URL, and shows the default instead of failing', async () => {
     await page.goto(`${dashboard.origin}/key-sets/orders/failures?range=1y&group=colour&at=soon`);
     expect(await page.getByTestId('query-problems').textContent()).toContain('“1y” is not a range');
