@@ -150,6 +150,11 @@ describe('the failures screen', () => {
     await page.goto(`${dashboard.origin}/key-sets/orders/failures?range=1y&group=colour&at=soon`);
     expect(await page.getByTestId('query-problems').textContent()).toContain('“1y” is not a range');
     expect(await page.getByTestId('grand-total').textContent()).toBe('50');
+    // A key set without failures: an empty chart, and the table says so.
+    await page.goto(`${dashboard.origin}/key-sets/default/failures?range=1h`);
+    await expect.poll(() => page.getByTestId('failure-chart').locator('svg').count()).toBe(1);
+    expect(await page.getByText('No failure was reported in this range.').count()).toBe(1);
+    expect(await page.getByTestId('diagnoses').count()).toBe(0);
     const missing = await page.goto(`${dashboard.origin}/key-sets/no-such-set/failures`);
     expect(missing!.status()).toBe(404);
   });
