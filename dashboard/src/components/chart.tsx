@@ -87,10 +87,17 @@ export function Chart({ label, option, className, onItemClick, testId }: ChartPr
 
   useEffect(() => {
     chart.current?.setOption(
-      { backgroundColor: 'transparent', aria: { enabled: true }, animation: false, ...option },
+      // ECharts' aria module writes the box's aria-label itself: hand it our label, or its generated
+      // list of raw values (timestamps and all) replaces the one rendered on the server.
+      {
+        backgroundColor: 'transparent',
+        aria: { enabled: true, label: { description: label } },
+        animation: false,
+        ...option,
+      },
       { notMerge: true },
     );
-  }, [option, dark]);
+  }, [option, label, dark]);
 
   useEffect(() => {
     const instance = chart.current;

@@ -13,6 +13,7 @@ const KEY_SET: KeySet = {
   issuer: 'https://issuer.example',
   jwksUri: 'https://issuer.example/jwks',
   activeKid: 'old-kid',
+  policyWarnings: [],
   createdAt: NOW,
   policy: {
     algorithm: 'ES256',

@@ -57,7 +57,8 @@ export function toWireSeries(series: readonly StepSeries[]): StatsSeries[] {
   }));
 }
 
-export function toWireKeySet(view: KeySetView, publicUrl: string): KeySet {
+/** `policyWarnings`: what the service finds unsafe in the stored policy (KeyManager.policyWarnings). */
+export function toWireKeySet(view: KeySetView, publicUrl: string, policyWarnings: readonly string[]): KeySet {
   const { keySet } = view;
   return {
     name: keySet.name,
@@ -69,6 +70,7 @@ export function toWireKeySet(view: KeySetView, publicUrl: string): KeySet {
     activeKid: view.signer?.kid ?? '',
     createdAt: keySet.createdAt,
     policy: toWirePolicy(keySet.policy),
+    policyWarnings: [...policyWarnings],
   };
 }
 

@@ -5,7 +5,7 @@ import { invalidArgument, KeywardError } from '../errors.js';
 import type { Keyring } from '../keyring/keyring.js';
 import { buildKeySetView, type KeySetView } from '../keyring/view.js';
 import type { Plan } from '../lifecycle/plan.js';
-import { defaultPolicy, type PolicyContext } from '../lifecycle/policy.js';
+import { defaultPolicy, policyProblems, type PolicyContext } from '../lifecycle/policy.js';
 import { planRevocation, planRotation, type RotationMode, type RotationPlan } from '../lifecycle/rotation.js';
 import { nextDuePlan } from '../lifecycle/schedule.js';
 import { addSeconds } from '../lifecycle/facts.js';
@@ -112,6 +112,14 @@ export class KeyManager {
 
   get policyContext(): PolicyContext {
     return this.deps.policyContext;
+  }
+
+  /**
+   * What is unsafe in a key set's stored policy under today's configuration. Writes refuse such a
+   * policy, so these appear only when the configuration changed since (a longer JWKS max-age).
+   */
+  policyWarnings(view: KeySetView): string[] {
+    return policyProblems(view.keySet.policy, this.deps.policyContext);
   }
 
   /**

@@ -24,5 +24,8 @@ export async function createKeySet(
     deadline,
   );
   const active = view.keys.find((key) => key.kid === view.signer?.kid);
-  return { keySet: toWireKeySet(view, publicUrl), activeKey: active === undefined ? undefined : toWireKey(active) };
+  return {
+    keySet: toWireKeySet(view, publicUrl, manager.policyWarnings(view)),
+    activeKey: active === undefined ? undefined : toWireKey(active),
+  };
 }

@@ -4,5 +4,6 @@ import { validateKeySetName } from '../../model/names.js';
 import { toWireKeySet } from '../messages.js';
 
 export function getKeySet(manager: KeyManager, publicUrl: string, request: GetKeySetRequest): GetKeySetResponse {
-  return { keySet: toWireKeySet(manager.view(validateKeySetName(request.keySet, 'key_set')), publicUrl) };
+  const view = manager.view(validateKeySetName(request.keySet, 'key_set'));
+  return { keySet: toWireKeySet(view, publicUrl, manager.policyWarnings(view)) };
 }

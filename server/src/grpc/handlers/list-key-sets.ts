@@ -22,5 +22,8 @@ export async function listKeySets(
 ): Promise<ListKeySetsResponse> {
   const readable = manager.list().filter((view) => allows(principal.grants, 'read', { keySet: view.keySet.name }));
   const page = await pager.page(request, KEY_SETS, inMemory(readable, KEY_SETS));
-  return { keySets: page.items.map((view) => toWireKeySet(view, publicUrl)), nextPageToken: page.nextPageToken };
+  return {
+    keySets: page.items.map((view) => toWireKeySet(view, publicUrl, manager.policyWarnings(view))),
+    nextPageToken: page.nextPageToken,
+  };
 }

@@ -18,5 +18,5 @@ export async function updateKeySetPolicy(
     request.reason,
     actorName(principal),
   );
-  return { keySet: toWireKeySet(view, publicUrl) };
+  return { keySet: toWireKeySet(view, publicUrl, manager.policyWarnings(view)) };
 }

@@ -68,6 +68,7 @@ export default async function KeySetPage({ params }: { params: Promise<{ name: s
           <li key={sentence}>{sentence}</li>
         ))}
       </ul>
+      <a href={`/key-sets/${encodeURIComponent(keySet.name)}/failures`}>Failures</a>
       <KeySetActions name={keySet.name} />
     </main>
   );
