@@ -898,7 +898,12 @@ describe('GetRotationReadiness and the activation hold', () => {
       minShare: 0.75,
       eligibleAt,
       deadline,
+      clientsWithoutPendingKey: expect.any(Array) as unknown[],
+      moreClientsWithoutPendingKey: 0,
     });
+    expect(early.clientsWithoutPendingKey.map((c) => c.userAgent).sort()).toEqual(
+      [1, 2, 3, 4, 5, 6].map((n) => client(n)).sort(),
+    );
 
     // The pre-publish period is over, but only a quarter of the clients have the key: held.
     clock.set(addSeconds(eligibleAt, 10));
@@ -983,6 +988,64 @@ describe('GetRotationReadiness and the activation hold', () => {
       clientsSeen: 2,
       clientsWithPendingKey: 0,
     });
+  });
+});
+
+describe('GetRotationReadiness: the clients that lack the pending key', () => {
+  it('lists a client that fetched before the rotation, not one that fetched after, nor the dashboard', async () => {
+    const name = 'readiness-clients';
+    const first = await createKeySet(name, { autoRotate: false });
+    expect(await fetchAs('lagging-verifier/1.0 (before)', name)).toBe(200);
+    const beforeAt = clock.now();
+    // The dashboard's own look at the JWKS is not a client.
+    expect(await fetchAs('keyward-dashboard/1', name)).toBe(200);
+    clock.advance(5);
+    const rotated = await kw.rpc.rotate({ keySet: name, reason: 'who lags', mode: SCHEDULED });
+    clock.advance(5);
+    expect(await fetchAs('fresh-verifier/2.0 (after)', name)).toBe(200);
+    await kw.running.flushUsage();
+
+    const readiness = await kw.rpc.getRotationReadiness({ keySet: name });
+    expect(readiness).toMatchObject({
+      pendingKid: rotated.newKey!.kid,
+      clientsSeen: 2,
+      clientsWithPendingKey: 1,
+      moreClientsWithoutPendingKey: 0,
+    });
+    expect(readiness.clientsWithoutPendingKey).toEqual([
+      {
+        clientId: expect.stringMatching(/^[0-9a-f]{16}$/) as string,
+        userAgent: 'lagging-verifier/1.0 (before)',
+        firstSeen: beforeAt,
+        lastSeen: beforeAt,
+        newestKid: first.kid,
+        newestKeyCreatedAt: first.createdAt,
+      },
+    ]);
+    // Once it refetches, it holds the key and leaves the list.
+    expect(await fetchAs('lagging-verifier/1.0 (before)', name)).toBe(200);
+    await kw.running.flushUsage();
+    expect(await kw.rpc.getRotationReadiness({ keySet: name })).toMatchObject({
+      clientsWithPendingKey: 2,
+      clientsWithoutPendingKey: [],
+    });
+  });
+
+  it('lists at most 50, most recently seen first, and says how many more', async () => {
+    const name = 'readiness-many-clients';
+    await createKeySet(name, { autoRotate: false });
+    for (let n = 0; n < 53; n += 1) {
+      expect(await fetchAs(`many-client/${String(n).padStart(2, '0')}`, name)).toBe(200);
+      clock.advance(1);
+    }
+    await kw.rpc.rotate({ keySet: name, reason: 'crowd', mode: SCHEDULED });
+    await kw.running.flushUsage();
+    const readiness = await kw.rpc.getRotationReadiness({ keySet: name });
+    expect(readiness.clientsSeen).toBe(53);
+    expect(readiness.clientsWithoutPendingKey.map((c) => c.userAgent)).toEqual(
+      Array.from({ length: 50 }, (_, i) => `many-client/${String(52 - i).padStart(2, '0')}`),
+    );
+    expect(readiness.moreClientsWithoutPendingKey).toBe(3);
   });
 });
 

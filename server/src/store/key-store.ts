@@ -69,6 +69,17 @@ export interface ClientSighting {
   readonly lastSeen: Date;
   /** Creation time of the newest key in a JWKS the client was served. */
   readonly newestKeySeen: Date;
+  /** The User-Agent it sent, truncated ('' when unknown). */
+  readonly userAgent?: string;
+}
+
+/** A client as the readiness report lists it (its address is never stored). */
+export interface SightedClient {
+  readonly clientHash: Buffer;
+  readonly userAgent: string;
+  readonly firstSeen: Date;
+  readonly lastSeen: Date;
+  readonly newestKeySeen: Date;
 }
 
 export interface ReadinessCounts {
@@ -115,6 +126,11 @@ export interface KeyStore {
   recordSignatures(usage: SignatureUsage): Promise<void>;
   recordSightings(sightings: readonly ClientSighting[]): Promise<void>;
   readinessCounts(keySetName: string, since: Date, keyCreatedAt: Date): Promise<ReadinessCounts>;
+  /**
+   * Clients seen at or after `since` that were never served a key created at or after
+   * `keyCreatedAt`: the most recently seen first, at most `limit`.
+   */
+  clientsLackingKey(keySetName: string, since: Date, keyCreatedAt: Date, limit: number): Promise<SightedClient[]>;
 
   /** Oldest first (createdAt, id): every token, or one page of them. */
   listApiTokens(page?: PageQuery<CreationPosition>): Promise<ApiTokenRecord[]>;

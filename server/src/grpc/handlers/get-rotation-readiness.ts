@@ -7,7 +7,7 @@ export async function getRotationReadiness(
   manager: KeyManager,
   request: GetRotationReadinessRequest,
 ): Promise<GetRotationReadinessResponse> {
-  const readiness = await manager.readiness(validateKeySetName(request.keySet, 'key_set'));
+  const readiness = await manager.readinessReport(validateKeySetName(request.keySet, 'key_set'));
   return {
     pendingKid: readiness.pendingKid ?? '',
     window: duration(readiness.windowSeconds),
@@ -17,5 +17,14 @@ export async function getRotationReadiness(
     minShare: readiness.minShare,
     eligibleAt: readiness.eligibleAt,
     deadline: readiness.deadline,
+    clientsWithoutPendingKey: readiness.clientsWithoutPendingKey.map((client) => ({
+      clientId: client.id,
+      userAgent: client.userAgent,
+      firstSeen: client.firstSeen,
+      lastSeen: client.lastSeen,
+      newestKid: client.newestKid ?? '',
+      newestKeyCreatedAt: client.newestKeySeen,
+    })),
+    moreClientsWithoutPendingKey: readiness.moreClientsWithoutPendingKey,
   };
 }
