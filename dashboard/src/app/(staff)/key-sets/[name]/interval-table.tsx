@@ -1,16 +1,12 @@
 import type { GetKeyTimelineResponse } from '@keyward/proto/keyward/v1';
-import Link from 'next/link';
 import { keyStateName } from '../../../../lib/format';
 import styles from './timeline.module.css';
 
-const when = (at: Date | undefined, open: string) =>
-  at === undefined ? (
-    <span className="muted">{open}</span>
-  ) : (
-    <time dateTime={at.toISOString()}>{at.toISOString()}</time>
-  );
-
-/** The timeline's text alternative: every interval GetKeyTimeline returned, newest key first. */
+/**
+ * The timeline's text alternative: every interval GetKeyTimeline returned, newest key first, one
+ * row group per key. Kept lean (plain links, plain ISO times): with hundreds of keys it is the
+ * largest part of the page.
+ */
 export function IntervalTable({ keySet, timeline }: { keySet: string; timeline: GetKeyTimelineResponse }) {
   const keys = [...timeline.keys].reverse();
   const count = keys.reduce((sum, key) => sum + key.intervals.length, 0);
@@ -31,23 +27,25 @@ export function IntervalTable({ keySet, timeline }: { keySet: string; timeline: 
               <th scope="col">Scheduled</th>
             </tr>
           </thead>
-          <tbody>
-            {keys.flatMap((key) =>
-              key.intervals.map((interval, index) => (
-                <tr key={`${key.kid}-${index}`}>
-                  <th scope="row">
-                    <Link href={`/key-sets/${encodeURIComponent(keySet)}/keys/${encodeURIComponent(key.kid)}`}>
-                      <code>{key.kid}</code>
-                    </Link>
-                  </th>
+          {keys.map((key) => (
+            <tbody key={key.kid}>
+              {key.intervals.map((interval, index) => (
+                <tr key={index}>
+                  {index === 0 && (
+                    <th scope="rowgroup" rowSpan={key.intervals.length}>
+                      <a href={`/key-sets/${encodeURIComponent(keySet)}/keys/${encodeURIComponent(key.kid)}`}>
+                        {key.kid}
+                      </a>
+                    </th>
+                  )}
                   <td>{keyStateName(interval.state)}</td>
-                  <td>{when(interval.start, '—')}</td>
-                  <td>{when(interval.end, 'open')}</td>
+                  <td>{interval.start?.toISOString() ?? '—'}</td>
+                  <td>{interval.end?.toISOString() ?? 'open'}</td>
                   <td>{interval.scheduled ? 'yes' : 'no'}</td>
                 </tr>
-              )),
-            )}
-          </tbody>
+              ))}
+            </tbody>
+          ))}
         </table>
       </div>
     </details>

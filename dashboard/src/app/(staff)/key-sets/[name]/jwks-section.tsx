@@ -85,9 +85,13 @@ export async function JwksSection({ keySet, jwksUri }: { keySet: string; jwksUri
               </dd>
             </div>
           </dl>
-          <pre className={styles.document} data-testid="published-pretty" tabIndex={0}>
-            {prettyJson(published.jwksJson)}
-          </pre>
+          {served.ok && served.body === published.jwksJson ? (
+            <p data-testid="published-same-bytes">The same bytes as served.</p>
+          ) : (
+            <pre className={styles.document} data-testid="published-pretty" tabIndex={0}>
+              {prettyJson(published.jwksJson)}
+            </pre>
+          )}
         </div>
       </div>
     </section>
