@@ -901,9 +901,9 @@ describe('GetRotationReadiness and the activation hold', () => {
       clientsWithoutPendingKey: expect.any(Array) as unknown[],
       moreClientsWithoutPendingKey: 0,
     });
-    expect(early.clientsWithoutPendingKey.map((c) => c.userAgent).sort()).toEqual(
-      [1, 2, 3, 4, 5, 6].map((n) => client(n)).sort(),
-    );
+    // The six that fetched before the rotation, each holding the first key, under a pseudonym.
+    expect(early.clientsWithoutPendingKey.map((c) => c.newestKid)).toEqual(Array(6).fill(first.kid));
+    expect(new Set(early.clientsWithoutPendingKey.map((c) => c.clientId)).size).toBe(6);
 
     // The pre-publish period is over, but only a quarter of the clients have the key: held.
     clock.set(addSeconds(eligibleAt, 10));
@@ -1015,7 +1015,6 @@ describe('GetRotationReadiness: the clients that lack the pending key', () => {
     expect(readiness.clientsWithoutPendingKey).toEqual([
       {
         clientId: expect.stringMatching(/^[0-9a-f]{16}$/) as string,
-        userAgent: 'lagging-verifier/1.0 (before)',
         firstSeen: beforeAt,
         lastSeen: beforeAt,
         newestKid: first.kid,
@@ -1042,9 +1041,11 @@ describe('GetRotationReadiness: the clients that lack the pending key', () => {
     await kw.running.flushUsage();
     const readiness = await kw.rpc.getRotationReadiness({ keySet: name });
     expect(readiness.clientsSeen).toBe(53);
-    expect(readiness.clientsWithoutPendingKey.map((c) => c.userAgent)).toEqual(
-      Array.from({ length: 50 }, (_, i) => `many-client/${String(52 - i).padStart(2, '0')}`),
-    );
+    // Each fetched a second after the one before: the 50 most recent, newest first.
+    const lastSeen = readiness.clientsWithoutPendingKey.map((c) => c.lastSeen!.getTime());
+    expect(lastSeen).toHaveLength(50);
+    expect(lastSeen).toEqual([...lastSeen].sort((a, b) => b - a));
+    expect(new Set(lastSeen).size).toBe(50);
     expect(readiness.moreClientsWithoutPendingKey).toBe(3);
   });
 });

@@ -408,7 +408,7 @@ function gatewaySource(
       // The dashboard showing the live JWKS is no relying party: its looks must not move readiness.
       if (userAgent === DASHBOARD_USER_AGENT) return;
       const client = `${request.socket.remoteAddress ?? ''}\n${userAgent}`;
-      sightings.record(name, client, clock(), view.newestPublishedKeyAt, userAgent);
+      sightings.record(name, client, clock(), view.newestPublishedKeyAt);
     },
     readiness: async () => {
       if (!keyring.loaded) return { ready: false, reason: 'keys are not loaded yet' };

@@ -57,9 +57,11 @@ export const LAGGING_CLIENTS_LIMIT = 50;
 
 /** A client that fetched the JWKS within the window but never got the pending key. */
 export interface LaggingClient {
-  /** A short pseudonym (hex of the first 8 bytes of its keyed hash): tells apart clients sharing a User-Agent. */
+  /**
+   * A short pseudonym: hex of the first 8 bytes of its keyed hash of address and User-Agent, which
+   * are never stored. Stable while the client keeps both, so it can be followed from view to view.
+   */
   readonly id: string;
-  readonly userAgent: string;
   readonly firstSeen: Date;
   readonly lastSeen: Date;
   /** The newest kid in a JWKS it was served; undefined when no key of the set has that time. */
@@ -97,7 +99,6 @@ export async function readinessReportOf(view: KeySetView, store: KeyStore, now: 
 function laggingClient(client: SightedClient, kidAt: ReadonlyMap<number, string>): LaggingClient {
   return {
     id: client.clientHash.subarray(0, 8).toString('hex'),
-    userAgent: client.userAgent,
     firstSeen: client.firstSeen,
     lastSeen: client.lastSeen,
     newestKid: kidAt.get(client.newestKeySeen.getTime()),

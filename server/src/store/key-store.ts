@@ -69,14 +69,11 @@ export interface ClientSighting {
   readonly lastSeen: Date;
   /** Creation time of the newest key in a JWKS the client was served. */
   readonly newestKeySeen: Date;
-  /** The User-Agent it sent, truncated ('' when unknown). */
-  readonly userAgent?: string;
 }
 
-/** A client as the readiness report lists it (its address is never stored). */
+/** A client as the readiness report lists it: only its keyed hash, never an address or User-Agent. */
 export interface SightedClient {
   readonly clientHash: Buffer;
-  readonly userAgent: string;
   readonly firstSeen: Date;
   readonly lastSeen: Date;
   readonly newestKeySeen: Date;

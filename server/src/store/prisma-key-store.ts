@@ -191,18 +191,16 @@ export class PrismaKeyStore implements KeyStore, FailureStore {
     if (sightings.length === 0) return;
     await this.#run(
       () => this.#prisma.$executeRaw`
-        INSERT INTO jwks_client_sightings (key_set_id, client_hash, first_seen, last_seen, newest_key_seen, user_agent)
-        SELECT s.id, v.hash, v.first_seen, v.last_seen, v.newest_key_seen, v.user_agent
+        INSERT INTO jwks_client_sightings (key_set_id, client_hash, first_seen, last_seen, newest_key_seen)
+        SELECT s.id, v.hash, v.first_seen, v.last_seen, v.newest_key_seen
         FROM unnest(
           ${sightings.map((s) => s.keySet)}::text[],
           ${sightings.map((s) => new Uint8Array(s.clientHash))}::bytea[],
           ${sightings.map((s) => s.firstSeen)}::timestamptz[],
           ${sightings.map((s) => s.lastSeen)}::timestamptz[],
-          ${sightings.map((s) => s.newestKeySeen)}::timestamptz[],
-          ${sightings.map((s) => s.userAgent ?? '')}::text[]) AS v(name, hash, first_seen, last_seen, newest_key_seen, user_agent)
+          ${sightings.map((s) => s.newestKeySeen)}::timestamptz[]) AS v(name, hash, first_seen, last_seen, newest_key_seen)
         JOIN key_sets s ON s.name = v.name
         ON CONFLICT (key_set_id, client_hash) DO UPDATE SET
-          user_agent = EXCLUDED.user_agent,
           first_seen = LEAST(jwks_client_sightings.first_seen, EXCLUDED.first_seen),
           last_seen = GREATEST(jwks_client_sightings.last_seen, EXCLUDED.last_seen),
           newest_key_seen = GREATEST(jwks_client_sightings.newest_key_seen, EXCLUDED.newest_key_seen)`,
@@ -227,9 +225,9 @@ export class PrismaKeyStore implements KeyStore, FailureStore {
   ): Promise<SightedClient[]> {
     const rows = await this.#run(
       () => this.#prisma.$queryRaw<
-        { client_hash: Uint8Array; user_agent: string; first_seen: Date; last_seen: Date; newest_key_seen: Date }[]
+        { client_hash: Uint8Array; first_seen: Date; last_seen: Date; newest_key_seen: Date }[]
       >`
-        SELECT c.client_hash, c.user_agent, c.first_seen, c.last_seen, c.newest_key_seen
+        SELECT c.client_hash, c.first_seen, c.last_seen, c.newest_key_seen
         FROM jwks_client_sightings c JOIN key_sets s ON s.id = c.key_set_id
         WHERE s.name = ${keySetName} AND c.last_seen >= ${since} AND c.newest_key_seen < ${keyCreatedAt}
         ORDER BY c.last_seen DESC, c.client_hash
@@ -237,7 +235,6 @@ export class PrismaKeyStore implements KeyStore, FailureStore {
     );
     return rows.map((row) => ({
       clientHash: Buffer.from(row.client_hash),
-      userAgent: row.user_agent,
       firstSeen: row.first_seen,
       lastSeen: row.last_seen,
       newestKeySeen: row.newest_key_seen,

@@ -14,12 +14,12 @@ const KEY_A = at('2024-05-01T09:00:00Z');
 const KEY_B = at('2024-05-01T10:02:30Z');
 
 describe('ClientSightings', () => {
-  it('drains one sighting per key set and client: first and last time seen, newest key served, User-Agent', () => {
+  it('drains one sighting per key set and client: first and last time seen, newest key served', () => {
     const sightings = new ClientSightings();
-    sightings.record('payments', alice, at('2024-05-01T10:00:05Z'), KEY_A, 'curl/8.5');
-    sightings.record('payments', alice, at('2024-05-01T10:03:00Z'), KEY_B, 'curl/8.5');
-    sightings.record('payments', alice, at('2024-05-01T10:00:00Z'), KEY_A, 'curl/8.5'); // late
-    sightings.record('payments', bob, at('2024-05-01T10:01:00Z'), KEY_A, 'Go-http-client/2.0');
+    sightings.record('payments', alice, at('2024-05-01T10:00:05Z'), KEY_A);
+    sightings.record('payments', alice, at('2024-05-01T10:03:00Z'), KEY_B);
+    sightings.record('payments', alice, at('2024-05-01T10:00:00Z'), KEY_A); // late
+    sightings.record('payments', bob, at('2024-05-01T10:01:00Z'), KEY_A);
     sightings.record('default', alice, at('2024-05-01T10:02:00Z'), KEY_A);
 
     const batch = sightings.drain(hash);
@@ -35,7 +35,6 @@ describe('ClientSightings', () => {
           firstSeen: at('2024-05-01T10:00:00Z'),
           lastSeen: at('2024-05-01T10:03:00Z'),
           newestKeySeen: KEY_B,
-          userAgent: 'curl/8.5',
         },
         {
           keySet: 'payments',
@@ -43,7 +42,6 @@ describe('ClientSightings', () => {
           firstSeen: at('2024-05-01T10:01:00Z'),
           lastSeen: at('2024-05-01T10:01:00Z'),
           newestKeySeen: KEY_A,
-          userAgent: 'Go-http-client/2.0',
         },
         {
           keySet: 'default',
@@ -51,17 +49,10 @@ describe('ClientSightings', () => {
           firstSeen: at('2024-05-01T10:02:00Z'),
           lastSeen: at('2024-05-01T10:02:00Z'),
           newestKeySeen: KEY_A,
-          userAgent: '',
         },
       ]),
     );
     expect(sightings.drain(hash)).toEqual({ sightings: [], droppedSinceLastDrain: 0 });
-  });
-
-  it('keeps at most 256 characters of a User-Agent', () => {
-    const sightings = new ClientSightings();
-    sightings.record('payments', alice, at('2024-05-01T10:00:00Z'), KEY_A, 'x'.repeat(1_000));
-    expect(sightings.drain(hash).sightings[0]!.userAgent).toBe('x'.repeat(256));
   });
 
   it('never hands out a raw client id', () => {

@@ -1,13 +1,10 @@
 // Which clients fetched each key set's JWKS since the last drain, so rotation readiness can tell
 // whether the clients that matter have seen a new key. Raw client ids (address and User-Agent)
-// are personal data: they stay in this class, and leave it only hashed. The User-Agent alone
-// (which software fetched, not who) leaves it truncated, so staff can name a lagging client.
+// are personal data: they stay in this class, and leave it only hashed.
 
 import { invalidArgument } from '../errors.js';
 
 export const DEFAULT_MAX_CLIENTS = 100_000;
-/** Longer User-Agents are cut: enough to name the software, bounded storage. */
-export const MAX_USER_AGENT_LENGTH = 256;
 
 export interface Sighting {
   keySet: string;
@@ -16,8 +13,6 @@ export interface Sighting {
   lastSeen: Date;
   /** The creation time of the newest key in any JWKS this client was served. */
   newestKeySeen: Date;
-  /** At most MAX_USER_AGENT_LENGTH characters; '' when none was sent. */
-  userAgent: string;
 }
 
 export interface SightingBatch {
@@ -31,7 +26,6 @@ interface SeenTimes {
   firstMs: number;
   lastMs: number;
   newestKeyMs: number;
-  userAgent: string;
 }
 
 export class ClientSightings {
@@ -54,9 +48,8 @@ export class ClientSightings {
    * `clientId` is opaque here; the gateway passes `remoteAddress + '\n' + userAgent`.
    * `newestKeyAt`: creation time of the newest key in the document served, which tells what the
    * client now holds (a lagging replica may still serve an older JWKS).
-   * `userAgent`: the User-Agent sent (part of `clientId`, so one per client).
    */
-  record(keySet: string, clientId: string, at: Date, newestKeyAt: Date, userAgent = ''): void {
+  record(keySet: string, clientId: string, at: Date, newestKeyAt: Date): void {
     const ms = at.getTime();
     const newestKeyMs = newestKeyAt.getTime();
     // An invalid date is a caller bug; bookkeeping must not fail the request it follows.
@@ -78,12 +71,7 @@ export class ClientSightings {
       clients = new Map();
       this.#byKeySet.set(keySet, clients);
     }
-    clients.set(clientId, {
-      firstMs: ms,
-      lastMs: ms,
-      newestKeyMs,
-      userAgent: userAgent.slice(0, MAX_USER_AGENT_LENGTH),
-    });
+    clients.set(clientId, { firstMs: ms, lastMs: ms, newestKeyMs });
     this.#pairs += 1;
   }
 
@@ -101,7 +89,6 @@ export class ClientSightings {
           firstSeen: new Date(seen.firstMs),
           lastSeen: new Date(seen.lastMs),
           newestKeySeen: new Date(seen.newestKeyMs),
-          userAgent: seen.userAgent,
         });
       }
     }

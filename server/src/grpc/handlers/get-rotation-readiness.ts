@@ -19,7 +19,6 @@ export async function getRotationReadiness(
     deadline: readiness.deadline,
     clientsWithoutPendingKey: readiness.clientsWithoutPendingKey.map((client) => ({
       clientId: client.id,
-      userAgent: client.userAgent,
       firstSeen: client.firstSeen,
       lastSeen: client.lastSeen,
       newestKid: client.newestKid ?? '',

@@ -1,5 +1,4 @@
 import type { JwksClient } from '@keyward/proto/keyward/v1';
-import Link from 'next/link';
 import { relativeTime } from '../../../../lib/format';
 import tables from './tables.module.css';
 
@@ -10,6 +9,16 @@ interface Props {
   readonly keyPage: (kid: string) => string;
 }
 
+function Seen({ at, now }: { at: Date | undefined; now: Date }) {
+  return at === undefined ? (
+    '—'
+  ) : (
+    <time dateTime={at.toISOString()} title={at.toISOString()}>
+      {relativeTime(at, now)}
+    </time>
+  );
+}
+
 /** The clients that fetched the JWKS lately but never got the pending key. */
 export function LaggingClients({ clients, more, now, keyPage }: Props) {
   if (clients.length === 0) {
@@ -18,13 +27,16 @@ export function LaggingClients({ clients, more, now, keyPage }: Props) {
   return (
     <>
       <h3>Clients without the pending key</h3>
-      <p className="muted">Named by User-Agent: Keyward stores no client address, only a keyed hash of it.</p>
+      <p className="muted">
+        Keyward keeps neither the address nor the User-Agent of a JWKS client, only a keyed hash of both: each is named
+        by a pseudonym that stays the same while the client does.
+      </p>
       <div className={tables.scrollX}>
         <table data-testid="lagging-clients">
           <thead>
             <tr>
-              <th scope="col">User-Agent</th>
               <th scope="col">Client</th>
+              <th scope="col">First fetched</th>
               <th scope="col">Last fetched</th>
               <th scope="col">Newest key it holds</th>
             </tr>
@@ -33,27 +45,21 @@ export function LaggingClients({ clients, more, now, keyPage }: Props) {
             {clients.map((client) => (
               <tr key={client.clientId}>
                 <th scope="row">
-                  <code>{client.userAgent === '' ? '(none sent)' : client.userAgent}</code>
+                  <code>{client.clientId}</code>
                 </th>
                 <td>
-                  <code>{client.clientId}</code>
+                  <Seen at={client.firstSeen} now={now} />
                 </td>
                 <td>
-                  {client.lastSeen === undefined ? (
-                    '—'
-                  ) : (
-                    <time dateTime={client.lastSeen.toISOString()} title={client.lastSeen.toISOString()}>
-                      {relativeTime(client.lastSeen, now)}
-                    </time>
-                  )}
+                  <Seen at={client.lastSeen} now={now} />
                 </td>
                 <td>
                   {client.newestKid === '' ? (
                     <span className="muted">a key no longer kept</span>
                   ) : (
-                    <Link href={keyPage(client.newestKid)}>
+                    <a href={keyPage(client.newestKid)} data-testid="lagging-newest-kid">
                       <code>{client.newestKid}</code>
-                    </Link>
+                    </a>
                   )}
                 </td>
               </tr>
