@@ -24,9 +24,12 @@ const KEY_SET = 'orders';
 const LAGGING_AGENT = 'e2e-lagging-verifier/3.1 (fetched before the rotation)';
 let firstKid: string;
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
-// Mid-tone state colours of timeline-chart.tsx.
+// Mid-tone state colours and marker colours of timeline-chart.tsx.
 const ACTIVE_FILL = '#2e9d5b';
 const PENDING_FILL = '#d49a0c';
+const REVOKED_FILL = '#d64545';
+const REVOCATION_MARKER = '#dc2626';
+const ROTATION_MARKER = '#0ea5e9';
 
 let dashboard: RunningDashboard;
 let browser: Browser;
@@ -48,9 +51,11 @@ beforeAll(async () => {
   });
   expect(fetched.status).toBe(200);
   await fetched.arrayBuffer();
-  for (const reason of ['compromise drill', 'algorithm check']) {
-    await kw.rpc.rotate({ keySet: KEY_SET, reason, mode: RotationMode.ROTATION_MODE_IMMEDIATE });
-  }
+  const second = (
+    await kw.rpc.rotate({ keySet: KEY_SET, reason: 'compromise drill', mode: RotationMode.ROTATION_MODE_IMMEDIATE })
+  ).newKey!.kid;
+  await kw.rpc.rotate({ keySet: KEY_SET, reason: 'algorithm check', mode: RotationMode.ROTATION_MODE_IMMEDIATE });
+  await kw.rpc.revokeKey({ kid: second, reason: 'leaked in a log' });
   pendingKid = (await kw.rpc.rotate({ keySet: KEY_SET, reason: 'routine', mode: RotationMode.ROTATION_MODE_SCHEDULED }))
     .newKey!.kid;
   await kw.running.flushUsage();
@@ -79,6 +84,10 @@ describe('the key set page', () => {
     );
     await expect.poll(() => chart.locator(`svg path[fill="${ACTIVE_FILL}"]`).count()).toBeGreaterThan(0);
     expect(await chart.locator(`svg path[fill="${PENDING_FILL}"]`).count()).toBeGreaterThan(0);
+    expect(await chart.locator(`svg path[fill="${REVOKED_FILL}"]`).count()).toBeGreaterThan(0);
+    // Markers: rotations requested and the revocation.
+    expect(await chart.locator(`svg [fill="${ROTATION_MARKER}"]`).count()).toBe(3);
+    expect(await chart.locator(`svg [fill="${REVOCATION_MARKER}"]`).count()).toBe(1);
     expect(await chartTexts()).toContain('now');
     expect(await page.getByTestId('range-month').getAttribute('aria-current')).toBe('page');
   });

@@ -28,7 +28,7 @@ export type LiveJwks =
     }
   | { readonly ok: false; readonly url: string | undefined; readonly error: string };
 
-let gatewayOrigin: { value: string | undefined } | undefined;
+let gatewayOrigin: { value: string | undefined } | { error: Error } | undefined;
 
 /** KEYWARD_GATEWAY_URL, checked on first use; a bad value is reported on the page (and logged once). */
 function configuredGatewayOrigin(): string | undefined {
@@ -37,9 +37,10 @@ function configuredGatewayOrigin(): string | undefined {
       gatewayOrigin = { value: parseGatewayOrigin(process.env.KEYWARD_GATEWAY_URL) };
     } catch (error) {
       console.error(`dashboard: ${(error as Error).message}`);
-      throw error;
+      gatewayOrigin = { error: error as Error };
     }
   }
+  if ('error' in gatewayOrigin) throw gatewayOrigin.error;
   return gatewayOrigin.value;
 }
 
