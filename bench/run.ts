@@ -2,6 +2,8 @@
 import './verify.js';
 import { benchDashboard } from './dashboard.js';
 import { benchReports } from './reports.js';
+import { benchTimeline } from './timeline.js';
 
 benchReports();
+benchTimeline();
 await benchDashboard();

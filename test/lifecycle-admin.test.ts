@@ -909,7 +909,12 @@ describe('GetRotationReadiness and the activation hold', () => {
       deadline,
       jwksMaxAge: duration(MAX_AGE),
       jwksCacheHorizon: duration(MAX_AGE + 60),
+      clientsWithoutPendingKey: expect.any(Array) as unknown[],
+      moreClientsWithoutPendingKey: 0,
     });
+    // The six that fetched before the rotation, each holding the first key, under a pseudonym.
+    expect(early.clientsWithoutPendingKey.map((c) => c.newestKid)).toEqual(Array(6).fill(first.kid));
+    expect(new Set(early.clientsWithoutPendingKey.map((c) => c.clientId)).size).toBe(6);
 
     // The pre-publish period is over, but only a quarter of the clients have the key: held.
     clock.set(addSeconds(eligibleAt, 10));
@@ -994,6 +999,65 @@ describe('GetRotationReadiness and the activation hold', () => {
       clientsSeen: 2,
       clientsWithPendingKey: 0,
     });
+  });
+});
+
+describe('GetRotationReadiness: the clients that lack the pending key', () => {
+  it('lists a client that fetched before the rotation, not one that fetched after, nor the dashboard', async () => {
+    const name = 'readiness-clients';
+    const first = await createKeySet(name, { autoRotate: false });
+    expect(await fetchAs('lagging-verifier/1.0 (before)', name)).toBe(200);
+    const beforeAt = clock.now();
+    // The dashboard's own look at the JWKS is not a client.
+    expect(await fetchAs('keyward-dashboard/1', name)).toBe(200);
+    clock.advance(5);
+    const rotated = await kw.rpc.rotate({ keySet: name, reason: 'who lags', mode: SCHEDULED });
+    clock.advance(5);
+    expect(await fetchAs('fresh-verifier/2.0 (after)', name)).toBe(200);
+    await kw.running.flushUsage();
+
+    const readiness = await kw.rpc.getRotationReadiness({ keySet: name });
+    expect(readiness).toMatchObject({
+      pendingKid: rotated.newKey!.kid,
+      clientsSeen: 2,
+      clientsWithPendingKey: 1,
+      moreClientsWithoutPendingKey: 0,
+    });
+    expect(readiness.clientsWithoutPendingKey).toEqual([
+      {
+        clientId: expect.stringMatching(/^[0-9a-f]{16}$/) as string,
+        firstSeen: beforeAt,
+        lastSeen: beforeAt,
+        newestKid: first.kid,
+        newestKeyCreatedAt: first.createdAt,
+      },
+    ]);
+    // Once it refetches, it holds the key and leaves the list.
+    expect(await fetchAs('lagging-verifier/1.0 (before)', name)).toBe(200);
+    await kw.running.flushUsage();
+    expect(await kw.rpc.getRotationReadiness({ keySet: name })).toMatchObject({
+      clientsWithPendingKey: 2,
+      clientsWithoutPendingKey: [],
+    });
+  });
+
+  it('lists at most 50, most recently seen first, and says how many more', async () => {
+    const name = 'readiness-many-clients';
+    await createKeySet(name, { autoRotate: false });
+    for (let n = 0; n < 53; n += 1) {
+      expect(await fetchAs(`many-client/${String(n).padStart(2, '0')}`, name)).toBe(200);
+      clock.advance(1);
+    }
+    await kw.rpc.rotate({ keySet: name, reason: 'crowd', mode: SCHEDULED });
+    await kw.running.flushUsage();
+    const readiness = await kw.rpc.getRotationReadiness({ keySet: name });
+    expect(readiness.clientsSeen).toBe(53);
+    // Each fetched a second after the one before: the 50 most recent, newest first.
+    const lastSeen = readiness.clientsWithoutPendingKey.map((c) => c.lastSeen!.getTime());
+    expect(lastSeen).toHaveLength(50);
+    expect(lastSeen).toEqual([...lastSeen].sort((a, b) => b - a));
+    expect(new Set(lastSeen).size).toBe(50);
+    expect(readiness.moreClientsWithoutPendingKey).toBe(3);
   });
 });
 

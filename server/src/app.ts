@@ -389,6 +389,9 @@ async function ensureKeySet(manager: KeyManager, name: string): Promise<void> {
   }
 }
 
+/** The User-Agent of the dashboard's own JWKS fetches (dashboard/src/lib/live-jwks.ts). */
+const DASHBOARD_USER_AGENT = 'keyward-dashboard/1';
+
 function gatewaySource(
   keyring: Keyring,
   store: KeyStore,
@@ -402,7 +405,10 @@ function gatewaySource(
     jwksServed: (name, request) => {
       const view = keyring.get(name);
       if (view === undefined) return;
-      const client = `${request.socket.remoteAddress ?? ''}\n${request.headers['user-agent'] ?? ''}`;
+      const userAgent = request.headers['user-agent'] ?? '';
+      // The dashboard showing the live JWKS is no relying party: its looks must not move readiness.
+      if (userAgent === DASHBOARD_USER_AGENT) return;
+      const client = `${request.socket.remoteAddress ?? ''}\n${userAgent}`;
       sightings.record(name, client, clock(), view.newestPublishedKeyAt);
     },
     readiness: async () => {

@@ -16,6 +16,8 @@ function readiness(fields: Partial<GetRotationReadinessResponse>): GetRotationRe
     minShare: 0,
     eligibleAt: inHours(1),
     deadline: undefined,
+    clientsWithoutPendingKey: [],
+    moreClientsWithoutPendingKey: 0,
     ...fields,
   };
 }

@@ -32,6 +32,8 @@ const READINESS: GetRotationReadinessResponse = {
   deadline: undefined,
   jwksMaxAge: d(300),
   jwksCacheHorizon: d(360),
+  clientsWithoutPendingKey: [],
+  moreClientsWithoutPendingKey: 0,
 };
 
 describe('revocation consequences', () => {

@@ -39,6 +39,8 @@ const IDLE: GetRotationReadinessResponse = {
   deadline: undefined,
   jwksMaxAge: d(300),
   jwksCacheHorizon: d(360),
+  clientsWithoutPendingKey: [],
+  moreClientsWithoutPendingKey: 0,
 };
 
 describe('rotationPreflight', () => {

@@ -26,7 +26,7 @@ import { validateKeySetName } from '../model/names.js';
 import { pendingKeyOf, signingKeyOf } from './view-keys.js';
 import { needsNewKey, planToWrite } from './plan-write.js';
 import { applyPolicyPatch, type PolicyPatch } from './policy-patch.js';
-import { readinessOf, type Readiness } from './readiness.js';
+import { readinessOf, readinessReportOf, type Readiness, type ReadinessReport } from './readiness.js';
 import { validateIssuer, validateReason, validateTyp } from './request-values.js';
 
 export interface CreateKeySetInput {
@@ -344,6 +344,11 @@ export class KeyManager {
   /** How many recently seen clients have fetched the pending key (undefined share: none pending). */
   async readiness(name: string): Promise<Readiness> {
     return readinessOf(this.view(name), this.deps.store, this.deps.clock());
+  }
+
+  /** Readiness with the clients that lack the pending key, for GetRotationReadiness. */
+  async readinessReport(name: string): Promise<ReadinessReport> {
+    return readinessReportOf(this.view(name), this.deps.store, this.deps.clock());
   }
 
   async sign(name: string, content: SignContent, typ: string | undefined): Promise<SignResult> {

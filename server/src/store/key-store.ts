@@ -66,6 +66,14 @@ export interface ClientSighting {
   readonly newestKeySeen: Date;
 }
 
+/** A client as the readiness report lists it: only its keyed hash, never an address or User-Agent. */
+export interface SightedClient {
+  readonly clientHash: Buffer;
+  readonly firstSeen: Date;
+  readonly lastSeen: Date;
+  readonly newestKeySeen: Date;
+}
+
 export interface ReadinessCounts {
   /** Distinct clients whose latest fetch is at or after `since`. */
   readonly seen: number;
@@ -109,6 +117,11 @@ export interface KeyStore {
 
   recordSightings(sightings: readonly ClientSighting[]): Promise<void>;
   readinessCounts(keySetName: string, since: Date, keyCreatedAt: Date): Promise<ReadinessCounts>;
+  /**
+   * Clients seen at or after `since` that were never served a key created at or after
+   * `keyCreatedAt`: the most recently seen first, at most `limit`.
+   */
+  clientsLackingKey(keySetName: string, since: Date, keyCreatedAt: Date, limit: number): Promise<SightedClient[]>;
 
   /** Oldest first (createdAt, id): every token, or one page of them. */
   listApiTokens(page?: PageQuery<CreationPosition>): Promise<ApiTokenRecord[]>;

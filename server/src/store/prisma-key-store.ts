@@ -15,6 +15,7 @@ import type {
   LoginFailureWrite,
   ReadinessCounts,
   SessionStart,
+  SightedClient,
   StateChange,
 } from './key-store.js';
 import {
@@ -231,6 +232,30 @@ export class PrismaKeyStore implements KeyStore, FailureStore, SignatureStore {
         WHERE s.name = ${keySetName} AND c.last_seen >= ${since}`,
     );
     return { seen: Number(row?.seen ?? 0), holdingKey: Number(row?.holding ?? 0) };
+  }
+
+  async clientsLackingKey(
+    keySetName: string,
+    since: Date,
+    keyCreatedAt: Date,
+    limit: number,
+  ): Promise<SightedClient[]> {
+    const rows = await this.#run(
+      () => this.#prisma.$queryRaw<
+        { client_hash: Uint8Array; first_seen: Date; last_seen: Date; newest_key_seen: Date }[]
+      >`
+        SELECT c.client_hash, c.first_seen, c.last_seen, c.newest_key_seen
+        FROM jwks_client_sightings c JOIN key_sets s ON s.id = c.key_set_id
+        WHERE s.name = ${keySetName} AND c.last_seen >= ${since} AND c.newest_key_seen < ${keyCreatedAt}
+        ORDER BY c.last_seen DESC, c.client_hash
+        LIMIT ${limit}`,
+    );
+    return rows.map((row) => ({
+      clientHash: Buffer.from(row.client_hash),
+      firstSeen: row.first_seen,
+      lastSeen: row.last_seen,
+      newestKeySeen: row.newest_key_seen,
+    }));
   }
 
   async listApiTokens(page?: PageQuery<CreationPosition>): Promise<ApiTokenRecord[]> {

@@ -8,7 +8,7 @@ export async function getRotationReadiness(
   manager: KeyManager,
   request: GetRotationReadinessRequest,
 ): Promise<GetRotationReadinessResponse> {
-  const readiness = await manager.readiness(validateKeySetName(request.keySet, 'key_set'));
+  const readiness = await manager.readinessReport(validateKeySetName(request.keySet, 'key_set'));
   return {
     pendingKid: readiness.pendingKid ?? '',
     window: duration(readiness.windowSeconds),
@@ -20,5 +20,13 @@ export async function getRotationReadiness(
     deadline: readiness.deadline,
     jwksMaxAge: duration(manager.policyContext.jwksMaxAgeSeconds),
     jwksCacheHorizon: duration(cacheHorizonSeconds(manager.policyContext)),
+    clientsWithoutPendingKey: readiness.clientsWithoutPendingKey.map((client) => ({
+      clientId: client.id,
+      firstSeen: client.firstSeen,
+      lastSeen: client.lastSeen,
+      newestKid: client.newestKid ?? '',
+      newestKeyCreatedAt: client.newestKeySeen,
+    })),
+    moreClientsWithoutPendingKey: readiness.moreClientsWithoutPendingKey,
   };
 }

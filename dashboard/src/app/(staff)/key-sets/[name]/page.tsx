@@ -2,24 +2,30 @@ import { status } from '@grpc/grpc-js';
 import type { Key } from '@keyward/proto/keyward/v1';
 import { notFound } from 'next/navigation';
 import { KeySetActions } from '../../../../components/actions/key-set-actions';
-import { keyStateName, policyInWords } from '../../../../lib/format';
+import { Suspense } from 'react';
 import { keySet as readKeySet, keysOf } from '../../../../lib/key-sets';
+import { keyTimeline } from '../../../../lib/key-set-page';
 import { isGrpcError } from '../../../../lib/keyward-client';
+import { parseRange } from '../../../../lib/timeline';
+import { JwksSection } from './jwks-section';
+import { KeysTable } from './keys-table';
+import { PolicySection } from './policy-section';
+import { ReadinessSection } from './readiness-section';
+import { TimelineSection } from './timeline-section';
 
-function When({ at }: { at: Date | undefined }) {
-  return at === undefined ? (
-    <span className="muted">—</span>
-  ) : (
-    <time dateTime={at.toISOString()}>{at.toISOString()}</time>
-  );
+interface PageProps {
+  params: Promise<{ name: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
-export default async function KeySetPage({ params }: { params: Promise<{ name: string }> }) {
-  const { name } = await params;
+export default async function KeySetPage({ params, searchParams }: PageProps) {
+  const [{ name }, { range }] = await Promise.all([params, searchParams]);
   let keySet;
   let keys: Key[];
+  let now: Date;
   try {
-    [keySet, keys] = await Promise.all([readKeySet(name), keysOf(name)]);
+    const [found, listed, timeline] = await Promise.all([readKeySet(name), keysOf(name), keyTimeline(name)]);
+    [keySet, keys, now] = [found, listed, timeline.now ?? new Date()];
   } catch (error) {
     if (isGrpcError(error, status.NOT_FOUND)) notFound();
     throw error;
@@ -31,43 +37,13 @@ export default async function KeySetPage({ params }: { params: Promise<{ name: s
       <p className="muted">
         {keySet.algorithm} · issuer <code>{keySet.issuer}</code>
       </p>
-      <h2>Keys</h2>
-      <table data-testid="keys">
-        <thead>
-          <tr>
-            <th scope="col">Kid</th>
-            <th scope="col">State</th>
-            <th scope="col">Created</th>
-            <th scope="col">Activated</th>
-            <th scope="col">Retired</th>
-          </tr>
-        </thead>
-        <tbody>
-          {keys.map((key) => (
-            <tr key={key.kid} data-testid={`key-${key.kid}`}>
-              <td>
-                <code>{key.kid}</code>
-              </td>
-              <td data-testid="state">{keyStateName(key.state)}</td>
-              <td>
-                <When at={key.createdAt} />
-              </td>
-              <td>
-                <When at={key.activatedAt} />
-              </td>
-              <td>
-                <When at={key.retiredAt} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <h2>Policy</h2>
-      <ul data-testid="policy">
-        {policyInWords(keySet.policy).map((sentence) => (
-          <li key={sentence}>{sentence}</li>
-        ))}
-      </ul>
+      <TimelineSection keySet={keySet.name} range={parseRange(range)} />
+      <PolicySection policy={keySet.policy} />
+      <ReadinessSection keySet={keySet.name} now={now} />
+      <Suspense fallback={<p className="muted">Fetching the live JWKS…</p>}>
+        <JwksSection keySet={keySet.name} jwksUri={keySet.jwksUri} />
+      </Suspense>
+      <KeysTable keySet={keySet.name} keys={keys} />
       <a href={`/key-sets/${encodeURIComponent(keySet.name)}/failures`}>Failures</a>
       <KeySetActions name={keySet.name} />
     </main>
