@@ -4,26 +4,23 @@
 // shows that the server, not the hidden button, is what refuses.
 import { status } from '@grpc/grpc-js';
 import { KeyState, Role, type Key } from '@keyward/proto/keyward/v1';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type RunningDashboard,
   cspViolationsOf,
   launchChromium,
   newPage,
+  saveScreenshot,
   signIn,
   startDashboard,
-  type RunningDashboard,
 } from './support/dashboard.js';
 import { statusOf } from './support/grpc-errors.js';
 import { useTestKeyward } from './support/keyward.js';
 import { jwksUrl } from './support/lifecycle-helpers.js';
-import { REPO_ROOT } from './support/process.js';
 
 const kw = useTestKeyward();
 const PASSWORD = 'a password of decent length';
-const SCREENSHOTS = join(REPO_ROOT, 'docs/screenshots');
 const ROTATED = 'orders';
 const POLICED = 'billing';
 
@@ -40,7 +37,7 @@ async function keysOf(keySet: string): Promise<Key[]> {
 const stateOf = async (keySet: string, kid: string) => (await keysOf(keySet)).find((key) => key.kid === kid)?.state;
 
 async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await saveScreenshot(page, name);
 }
 
 /** JWKS fetches by distinct clients, flushed: what GetRotationReadiness counts. */
@@ -53,7 +50,6 @@ async function clientsFetch(keySet: string, count: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   await kw.rpc.createUser({ username: 'vera', password: PASSWORD, role: Role.ROLE_VIEWER });
   await kw.rpc.createUser({ username: 'otto', password: PASSWORD, role: Role.ROLE_OPERATOR });
   await kw.rpc.createUser({ username: 'ada', password: PASSWORD, role: Role.ROLE_ADMIN });

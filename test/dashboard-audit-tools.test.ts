@@ -4,8 +4,6 @@
 // the CSV export; the JWK tools' results are checked against node:crypto and jose, while every
 // request the page makes is recorded to prove that no key material left the browser.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { RotationMode, Role, type Event, type ListEventsRequest } from '@keyward/proto/keyward/v1';
 import { parse } from 'csv-parse/sync';
@@ -13,21 +11,20 @@ import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type RunningDashboard,
   cspViolationsOf,
   launchChromium,
   newPage,
+  saveScreenshot,
   signIn,
   startDashboard,
-  type RunningDashboard,
 } from './support/dashboard.js';
 import { statusOf } from './support/grpc-errors.js';
 import { useTestKeyward } from './support/keyward.js';
-import { REPO_ROOT } from './support/process.js';
 
 const kw = useTestKeyward();
 const PASSWORD = 'a password of decent length';
 const FORMULA_REASON = '=HYPERLINK("http://evil.example","open me")';
-const SCREENSHOTS = join(REPO_ROOT, 'docs/screenshots');
 
 let dashboard: RunningDashboard;
 let origin: string;
@@ -49,7 +46,6 @@ beforeAll(async () => {
   page = await newPage(browser);
   cspViolations = cspViolationsOf(page);
   await signIn(page, origin, 'ada', PASSWORD);
-  mkdirSync(SCREENSHOTS, { recursive: true });
 }, 60_000);
 
 afterAll(async () => {
@@ -128,7 +124,7 @@ describe('the audit log', () => {
     expect(await row.getByTestId('event-key-set').textContent()).toBe('payments');
     await row.locator('summary').click();
     expect(await row.locator('pre').first().isVisible()).toBe(true);
-    await page.screenshot({ path: join(SCREENSHOTS, 'audit.png'), fullPage: true });
+    await saveScreenshot(page, 'audit');
     expect(await pageWidth(page)).toBeLessThanOrEqual(1280);
     expect(cspViolations).toEqual([]);
   });
@@ -433,7 +429,7 @@ describe('the JWK tools', () => {
       addPem(publicPem);
       generated[type] = { publicJwk, privateJwk };
       if (type === 'P-256') {
-        await tools.screenshot({ path: join(SCREENSHOTS, 'tools.png'), fullPage: true });
+        await saveScreenshot(tools, 'tools');
         expect(await pageWidth(tools)).toBeLessThanOrEqual(1280);
       }
     },

@@ -7,12 +7,13 @@ import { RotationMode, Role, Scope, VerifyReason } from '@keyward/proto/keyward/
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type RunningDashboard,
   cspViolationsOf,
   launchChromium,
   newPage,
+  saveScreenshot,
   signIn,
   startDashboard,
-  type RunningDashboard,
 } from './support/dashboard.js';
 import { useTestKeyward } from './support/keyward.js';
 
@@ -118,7 +119,7 @@ describe('the failures screen', () => {
     const drillUrl = page.url();
     await expect.poll(() => page.getByTestId('drill-clients').textContent()).toContain('token:rp2');
     expect(await page.getByTestId('drill-kids').textContent()).toContain(newKid);
-    await page.screenshot({ path: 'docs/screenshots/failures.png', fullPage: true });
+    await saveScreenshot(page, 'failures');
     // The same URL in a fresh page renders the same drill-down on the server.
     const again = await page.context().newPage();
     await again.goto(drillUrl);
@@ -173,7 +174,7 @@ describe('the overview', () => {
       /^Failing spike: 45 failures in the last hour/,
     );
     expect(await page.getByTestId('key-set-default').getByTestId('warnings').count()).toBe(0);
-    await page.screenshot({ path: 'docs/screenshots/overview.png', fullPage: true });
+    await saveScreenshot(page, 'overview');
 
     await row.getByTestId('failures-link').click();
     await page.waitForURL(/\/key-sets\/orders\/failures\?range=24h/);
@@ -186,7 +187,7 @@ describe('the overview', () => {
       await page.goto(`${dashboard.origin}${path}`);
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     }
-    await page.screenshot({ path: '/tmp/dashboard-failures-narrow.png', fullPage: true });
+    await saveScreenshot(page, 'failures-narrow');
     await page.setViewportSize({ width: 1280, height: 800 });
     expect(cspViolations).toEqual([]);
   });

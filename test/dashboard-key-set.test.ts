@@ -2,28 +2,25 @@
 // The key set page end to end: the lifecycle timeline (chart, range presets kept in the URL, its
 // table), the live JWKS beside the database's, and rotation readiness naming the client that lacks
 // the pending key. A real Keyward, the dashboard's production build, Debian's Chromium.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { KeyState, Role, RotationMode } from '@keyward/proto/keyward/v1';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type RunningDashboard,
   cspViolationsOf,
   launchChromium,
   newPage,
+  saveScreenshot,
   signIn,
   startDashboard,
-  type RunningDashboard,
 } from './support/dashboard.js';
 import { useTestKeyward } from './support/keyward.js';
-import { REPO_ROOT } from './support/process.js';
 
 const kw = useTestKeyward();
 const PASSWORD = 'a password of decent length';
 const KEY_SET = 'orders';
 const LAGGING_AGENT = 'e2e-lagging-verifier/3.1 (fetched before the rotation)';
 let firstKid: string;
-const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 // Mid-tone state colours and marker colours of timeline-chart.tsx.
 const ACTIVE_FILL = '#2e9d5b';
 const PENDING_FILL = '#d49a0c';
@@ -165,8 +162,7 @@ describe('the key set page', () => {
   it('raises no Content-Security-Policy violation, and is photographed', async () => {
     await page.goto(pageUrl('?range=week'));
     await expect.poll(() => page.getByTestId('timeline-chart').locator('svg path').count()).toBeGreaterThan(0);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, 'key-set.png'), fullPage: true });
+    await saveScreenshot(page, 'key-set');
     const narrow = await newPage(browser, { width: 390, height: 844 });
     const narrowViolations = cspViolationsOf(narrow);
     await signIn(narrow, dashboard.origin, 'vera', PASSWORD);

@@ -5,13 +5,18 @@
 import { KeyState, RotationMode, Role, VerifyReason } from '@keyward/proto/keyward/v1';
 import { execFileSync } from 'node:child_process';
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
-import { join } from 'node:path';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cspViolationsOf, launchChromium, signIn, startDashboard, type RunningDashboard } from './support/dashboard.js';
+import {
+  type RunningDashboard,
+  cspViolationsOf,
+  launchChromium,
+  saveScreenshot,
+  signIn,
+  startDashboard,
+} from './support/dashboard.js';
 import { useTestKeyward } from './support/keyward.js';
-import { REPO_ROOT } from './support/process.js';
 
 // Real time, moved forward on demand: a scheduled rotation publishes a key, and once its
 // pre-publish period has passed the scheduler activates it.
@@ -20,7 +25,6 @@ const serviceNow = () => new Date(Date.now() + offsetMs);
 const kw = useTestKeyward({ clock: serviceNow });
 const PASSWORD = 'a password of decent length';
 const SIGNATURES = 7;
-const SCREENSHOT = join(REPO_ROOT, 'docs/screenshots/key.png');
 
 let dashboard: RunningDashboard;
 let browser: Browser;
@@ -151,7 +155,7 @@ describe('the key page', () => {
   it('fits a narrow window, and was taken a screenshot of', async () => {
     await page.goto(`${dashboard.origin}${keyPath}`);
     await expect.poll(() => page.getByTestId('signature-chart').locator('svg').count()).toBe(1);
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await saveScreenshot(page, 'key');
     await page.setViewportSize({ width: 390, height: 800 });
     await page.reload();
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);

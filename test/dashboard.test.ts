@@ -6,12 +6,11 @@ import { Role } from '@keyward/proto/keyward/v1';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type RunningDashboard,
   cspViolationsOf,
   launchChromium,
   newPage,
-  saveScreenshot,
   startDashboard,
-  type RunningDashboard,
 } from './support/dashboard.js';
 import { useTestKeyward } from './support/keyward.js';
 import { statusOf } from './support/grpc-errors.js';
@@ -66,7 +65,6 @@ describe('the dashboard', () => {
     expect(await row.textContent()).toContain(activeKid);
     expect(await row.textContent()).toContain('ES256');
     expect(await row.textContent()).toMatch(/in \d+ days?: .* becomes retired/);
-    await saveScreenshot(page, 'overview');
 
     const response = await page.goto(`${origin}/`);
     const headers = response!.headers();

@@ -94,6 +94,9 @@ export function Chart({ label, option, className, onItemClick, testId }: ChartPr
         aria: { enabled: true, label: { description: label } },
         animation: false,
         ...option,
+        // An HTML tooltip is styled through style attributes, which the CSP refuses: every
+        // tooltip is drawn inside the SVG instead.
+        ...(option.tooltip === undefined ? {} : { tooltip: { ...option.tooltip, renderMode: 'richText' } }),
       },
       { notMerge: true },
     );

@@ -12,13 +12,20 @@ import { cache } from 'react';
 import { failingSpike, type SpikeVerdict } from './failure-spike';
 import { stackedSeries, type LifecycleMarker } from './failure-series';
 import { verificationStats } from './failures';
-import { readableKeySets, type Transition } from './key-sets';
+import { readableKeySets } from './key-sets';
 import { overviewWarnings, type Warning } from './overview-warnings';
 import { callAsStaff } from './session';
 
 /** The sparkline's step: 96 points a day, four to the hour the spike rule looks at. */
 export const SPARKLINE_STEP_SECONDS = 900;
 const DAY_MS = 86_400_000;
+
+/** A key's next scheduled change of state. */
+export interface Transition {
+  readonly kid: string;
+  readonly state: KeyState;
+  readonly at: Date;
+}
 
 export interface Sparkline {
   readonly stepSeconds: number;

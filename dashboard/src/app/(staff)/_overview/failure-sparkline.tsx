@@ -24,8 +24,7 @@ export function FailureSparkline({ label, stepSeconds, stepStarts, totals, marke
       grid: { left: 2, right: 2, top: 4, bottom: 4 },
       xAxis: { type: 'time', min: first, max: last, show: false },
       yAxis: { type: 'value', show: false, min: 0, minInterval: 1 },
-      // Drawn in the SVG: an HTML tooltip's style attributes are blocked by the CSP.
-      tooltip: { trigger: 'axis', renderMode: 'richText' },
+      tooltip: { trigger: 'axis' },
       series: [
         {
           type: 'line',

@@ -35,7 +35,6 @@ type RenderParams = { coordSys: { x: number; y: number; width: number; height: n
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const shortKid = (kid: string) => (kid.length > 14 ? `${kid.slice(0, 12)}…` : kid);
-const html = (text: string) => echarts.format.encodeHTML(text);
 
 /** What the chart shows, in a sentence: its accessible name (the interval table has the details). */
 export function timelineLabel(data: TimelineChartData, keySet: string): string {
@@ -100,10 +99,11 @@ function timelineOption(data: TimelineChartData, label: string): ChartOption {
           const kid = data.kids[bar.row] ?? '';
           const end = bar.clippedEnd ? `${iso(bar.endMs)} and on` : iso(bar.endMs);
           const start = bar.clippedStart ? `before ${iso(bar.startMs)}` : iso(bar.startMs);
-          return `<b>${html(bar.state)}</b>${bar.scheduled ? ' (scheduled)' : ''}<br/>${html(kid)}<br/>start ${start}<br/>end ${end}`;
+          // Plain text: the tooltip is drawn in the SVG (components/chart.tsx), not as HTML.
+          return [`${bar.state}${bar.scheduled ? ' (scheduled)' : ''}`, kid, `start ${start}`, `end ${end}`].join('\n');
         }
         const { marker } = params.data;
-        return `<b>${MARKERS[marker.kind].label}</b><br/>${html(marker.kid)}<br/>${iso(marker.atMs)}<br/>by ${html(marker.actor)}`;
+        return [MARKERS[marker.kind].label, marker.kid, iso(marker.atMs), `by ${marker.actor}`].join('\n');
       },
     },
     series: [

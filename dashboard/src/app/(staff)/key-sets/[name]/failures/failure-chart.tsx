@@ -52,8 +52,7 @@ export function FailureChart({ label, data, from, to, kidNames, drillBase }: Fai
       },
     };
     return {
-      // An HTML tooltip is styled through style attributes, which the CSP blocks: draw it in the SVG.
-      tooltip: { trigger: 'axis', renderMode: 'richText', axisPointer: { type: 'shadow' } },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       legend: {
         type: 'scroll',
         top: 0,
