@@ -1,7 +1,11 @@
 // @vitest-environment node
 // What a newcomer does: `npm start` (the service and the dashboard together), the command the
-// first-start banner prints to create a staff account, then sign-in in a browser. Ctrl-C (SIGINT to
-// the process group, as a terminal sends it) stops both.
+// first-start banner prints to create staff accounts, sign-in in a browser, the default key set's
+// timeline, a rotation from the UI and its pending key on the timeline, then failure reports shown
+// against the rotation's marker with a diagnosis. Ctrl-C (SIGINT to the process group, as a
+// terminal sends it) stops both.
+import { credentials } from '@grpc/grpc-js';
+import { KeyServiceClient, VerifyReason } from '@keyward/proto/keyward/v1';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +15,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { freePort, launchChromium, newPage, signIn } from './support/dashboard.js';
+import { promisedRpcs } from './support/keyward.js';
 import { REPO_ROOT } from './support/process.js';
 
 const run = promisify(execFile);
@@ -49,7 +54,7 @@ function outputMatching(
 }
 
 describe('npm start', () => {
-  it('serves the service and the dashboard; the banner’s command makes the first staff account', async () => {
+  it('serves the service and the dashboard, through to a rotation from the UI and the failures it caused', async () => {
     const [grpcPort, httpPort, dashboardPort] = [await freePort(), await freePort(), await freePort()];
     const child = spawn('npm', ['start'], {
       cwd: REPO_ROOT,
@@ -65,6 +70,8 @@ describe('npm start', () => {
         KEYWARD_HTTP_PORT: String(httpPort),
         KEYWARD_METRICS_PORT: '0',
         KEYWARD_DASHBOARD_PORT: String(dashboardPort),
+        // Reported failures reach the database within a second.
+        KEYWARD_USAGE_FLUSH_INTERVAL: '1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -89,14 +96,68 @@ describe('npm start', () => {
         env: { PATH: process.env.PATH ?? '', PASSWORD, KEYWARD_SERVER: `127.0.0.1:${grpcPort}` },
       });
 
+      // An operator, made the same way.
+      await run('bash', ['-c', filled.replace('ada', 'otto').replace('--role admin', '--role operator')], {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH ?? '', PASSWORD, KEYWARD_SERVER: `127.0.0.1:${grpcPort}` },
+      });
+
       const browser = await launchChromium();
+      const client = new KeyServiceClient(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
       try {
         const page = await newPage(browser);
         const origin = `http://127.0.0.1:${dashboardPort}`;
-        await signIn(page, origin, 'ada', PASSWORD);
-        await expect.poll(() => page.getByTestId('staff').textContent()).toBe('Signed in as ada (admin)');
-        expect(await page.getByTestId('key-set-default').count()).toBe(1);
+        await signIn(page, origin, 'otto', PASSWORD);
+        await expect.poll(() => page.getByTestId('staff').textContent()).toBe('Signed in as otto (operator)');
+
+        // The default key set's timeline.
+        await page.getByRole('link', { name: 'default', exact: true }).click();
+        await page.waitForURL(`${origin}/key-sets/default`);
+        await page.getByTestId('timeline-chart').locator('svg').waitFor();
+
+        // A scheduled rotation from the UI, and its pending key on the timeline.
+        await page.getByTestId('key-set-actions').getByRole('link', { name: 'Rotate…' }).click();
+        await page.getByTestId('reason').fill('first rotation from the dashboard');
+        await page.getByTestId('rotate').click();
+        const pendingKid = (await page.getByTestId('new-kid').textContent())!;
+        await page.goto(`${origin}/key-sets/default`);
+        expect(await page.getByTestId(`key-${pendingKid}`).getByTestId('state').textContent()).toBe('pending');
+        expect(await page.getByTestId('intervals').textContent()).toContain(pendingKid);
+
+        // Relying parties report tokens that name the new kid; the failures screen shows them
+        // against the rotation's marker, with the diagnosis.
+        const rpc = promisedRpcs(client, token!);
+        await rpc.reportVerificationFailures({
+          keySet: 'default',
+          items: [
+            {
+              kid: pendingKid,
+              reason: VerifyReason.VERIFY_REASON_UNKNOWN_KID,
+              alg: 'ES256',
+              count: 5,
+              windowStart: new Date(),
+            },
+          ],
+        });
+        await page.goto(`${origin}/key-sets/default/failures`);
+        await expect
+          .poll(async () => {
+            await page.reload();
+            return page.getByTestId('grand-total').textContent();
+          })
+          .toBe('5');
+        expect(await page.getByTestId('lifecycle-events').textContent()).toContain(`${pendingKid} published`);
+        const { kids } = await rpc.diagnoseVerificationFailures({
+          keySet: 'default',
+          from: new Date(Date.now() - 3_600_000),
+          to: new Date(Date.now() + 60_000),
+        });
+        const diagnosis = kids.find((kid) => kid.kid === pendingKid)!;
+        expect(await page.getByTestId(`diagnosis-${pendingKid}`).getByTestId('explanation').textContent()).toBe(
+          diagnosis.explanation,
+        );
       } finally {
+        client.close();
         await browser.close();
       }
     } finally {
