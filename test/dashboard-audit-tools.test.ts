@@ -84,6 +84,15 @@ async function applyFilters(): Promise<void> {
 }
 
 /** How wide the document is: wider than the window means a sideways scroll of the whole page. */
+/** For expect.poll: the text of `testId` on `on`, or '' while it is not shown yet. */
+function shownText(on: Page, testId: string): () => Promise<string | null> {
+  return () =>
+    on
+      .getByTestId(testId)
+      .textContent()
+      .catch(() => '');
+}
+
 function pageWidth(on: Page): Promise<number> {
   return on.evaluate<number>('document.documentElement.scrollWidth');
 }
@@ -500,14 +509,7 @@ describe('the JWK tools', () => {
     await tools.getByTestId('check-key-set').selectOption('payments');
     await tools.getByTestId('check-input').fill(JSON.stringify(published));
     await tools.getByTestId('check').click();
-    await expect
-      .poll(() =>
-        tools
-          .getByTestId('check-kid-published')
-          .textContent()
-          .catch(() => ''),
-      )
-      .toMatch(/^yes/);
+    await expect.poll(shownText(tools, 'check-kid-published')).toMatch(/^yes/);
     expect(await tools.getByTestId('check-kid').textContent()).toBe(activeKid);
     expect(await tools.getByTestId('check-thumbprint-matches').textContent()).toMatch(/^yes/);
     const during = recorded.slice(before);
@@ -520,14 +522,7 @@ describe('the JWK tools', () => {
     material.add(jws.split('.')[2]!);
     await tools.getByTestId('check-input').fill(jws);
     await tools.getByTestId('check').click();
-    await expect
-      .poll(() =>
-        tools
-          .getByTestId('check-result')
-          .textContent()
-          .catch(() => ''),
-      )
-      .toContain("a token's protected header");
+    await expect.poll(shownText(tools, 'check-result')).toContain("a token's protected header");
     expect(await tools.getByTestId('check-kid').textContent()).toBe(kid);
     expect(await tools.getByTestId('check-kid-published').textContent()).toMatch(/^yes/);
     expect(await tools.getByTestId('check-alg').textContent()).toContain('ES256 (as published)');
@@ -535,27 +530,13 @@ describe('the JWK tools', () => {
     // A key made in this browser is not the key set's: kid absent.
     await tools.getByTestId('check-input').fill(JSON.stringify(generated['P-256']!.privateJwk));
     await tools.getByTestId('check').click();
-    await expect
-      .poll(() =>
-        tools
-          .getByTestId('check-kid-published')
-          .textContent()
-          .catch(() => ''),
-      )
-      .toMatch(/^no/);
+    await expect.poll(shownText(tools, 'check-kid-published')).toMatch(/^no/);
 
     // alg "none" is refused outright.
     const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     await tools.getByTestId('check-input').fill(`${b64({ alg: 'none', kid: activeKid })}.${b64({ sub: 'x' })}.`);
     await tools.getByTestId('check').click();
-    await expect
-      .poll(() =>
-        tools
-          .getByTestId('check-error')
-          .textContent()
-          .catch(() => ''),
-      )
-      .toMatch(/alg "none"/);
+    await expect.poll(shownText(tools, 'check-error')).toMatch(/alg "none"/);
 
     const checks = recorded.slice(before).filter((request) => request.method === 'POST');
     expect(checks.map((request) => JSON.parse(request.body) as unknown)).toEqual([

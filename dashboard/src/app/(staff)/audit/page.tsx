@@ -65,6 +65,34 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   );
 }
 
+/** A time bound of the filter, to the millisecond, in UTC. */
+function TimeFilter({
+  name,
+  label,
+  at,
+  invalid,
+}: {
+  name: 'from' | 'to';
+  label: string;
+  /** As the URL holds it. */
+  at: string;
+  invalid: Record<string, unknown>;
+}) {
+  return (
+    <label>
+      {label}
+      <input
+        type="datetime-local"
+        step="0.001"
+        name={name}
+        defaultValue={timeInputValue(at)}
+        data-testid={`filter-${name}`}
+        {...invalid}
+      />
+    </label>
+  );
+}
+
 function FilterForm({
   view,
   keySetNames,
@@ -117,28 +145,8 @@ function FilterForm({
           ))}
         </select>
       </label>
-      <label>
-        From (UTC)
-        <input
-          type="datetime-local"
-          step="0.001"
-          name="from"
-          defaultValue={timeInputValue(view.from)}
-          data-testid="filter-from"
-          {...invalid('from')}
-        />
-      </label>
-      <label>
-        To (UTC)
-        <input
-          type="datetime-local"
-          step="0.001"
-          name="to"
-          defaultValue={timeInputValue(view.to)}
-          data-testid="filter-to"
-          {...invalid('to')}
-        />
-      </label>
+      <TimeFilter name="from" label="From (UTC)" at={view.from} invalid={invalid('from')} />
+      <TimeFilter name="to" label="To (UTC)" at={view.to} invalid={invalid('to')} />
       <label>
         Per page
         <input
