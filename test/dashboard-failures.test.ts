@@ -187,7 +187,6 @@ describe('the overview', () => {
       await page.goto(`${dashboard.origin}${path}`);
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     }
-    await saveScreenshot(page, 'failures-narrow');
     await page.setViewportSize({ width: 1280, height: 800 });
     expect(cspViolations).toEqual([]);
   });
