@@ -110,6 +110,10 @@ export async function benchDashboard(): Promise<void> {
     const pages: Record<string, string> = {
       overview: '/',
       'key set (timeline, JWKS, readiness)': '/key-sets/big',
+      'key (signatures, failures, events)': `/key-sets/big/keys/${kids[0]!}?range=7d`,
+      'failures, 30 days by reason': '/key-sets/big/failures?range=30d',
+      'failures, 30 days by kid': '/key-sets/big/failures?range=30d&group=kid',
+      'audit log': '/audit?key_set=big',
     };
     console.log(
       `dashboard: key set of ${keys.length} keys, ${rows.toLocaleString('en')} failure rows (${DAYS} days of ` +
