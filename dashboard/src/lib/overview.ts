@@ -9,6 +9,7 @@ import {
   type KeySet,
 } from '@keyward/proto/keyward/v1';
 import { cache } from 'react';
+import { isGrpcFailure } from './action-errors';
 import { failingSpike, type SpikeVerdict } from './failure-spike';
 import { stackedSeries, type LifecycleMarker } from './failure-series';
 import { verificationStats } from './failures';
@@ -52,9 +53,7 @@ async function unlessRefused<T>(promise: Promise<T>): Promise<T | undefined> {
   try {
     return await promise;
   } catch (error) {
-    if (typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'number') {
-      return undefined;
-    }
+    if (isGrpcFailure(error)) return undefined;
     throw error;
   }
 }
