@@ -28,7 +28,15 @@ function refusal(env: Record<string, string>): string {
 
 describe('the dashboard configuration', () => {
   it('defaults to plaintext gRPC on 127.0.0.1 at the service port, and a cookie Secure over https', () => {
-    expect(loadDashboardConfig({})).toEqual({ server: '127.0.0.1:50051', tls: undefined, secureCookie: 'auto' });
+    expect(loadDashboardConfig({})).toEqual({
+      server: '127.0.0.1:50051',
+      tls: undefined,
+      gatewayOrigin: undefined,
+      secureCookie: 'auto',
+    });
+    expect(loadDashboardConfig({ KEYWARD_GATEWAY_URL: 'http://127.0.0.1:8080/' }).gatewayOrigin).toBe(
+      'http://127.0.0.1:8080',
+    );
     expect(loadDashboardConfig({ KEYWARD_GRPC_PORT: '6001' }).server).toBe('127.0.0.1:6001');
     expect(loadDashboardConfig({ KEYWARD_SERVER: 'kms.internal:443', KEYWARD_GRPC_PORT: '6001' }).server).toBe(
       'kms.internal:443',
@@ -54,6 +62,9 @@ describe('the dashboard configuration', () => {
     expect(refusal({ KEYWARD_GRPC_PORT: '0' })).toBe('KEYWARD_GRPC_PORT must be a port number, 1 to 65535');
     expect(refusal({ KEYWARD_DASHBOARD_SECURE_COOKIE: 'yes' })).toBe(
       'KEYWARD_DASHBOARD_SECURE_COOKIE must be auto, always or never',
+    );
+    expect(refusal({ KEYWARD_GATEWAY_URL: 'http://gw/jwks' })).toBe(
+      'KEYWARD_GATEWAY_URL must be an origin only (no path, query or fragment), not "http://gw/jwks"',
     );
     expect(refusal({ KEYWARD_CA: join(dir, 'missing.pem') })).toBe(
       `KEYWARD_CA: cannot read ${join(dir, 'missing.pem')}: no such file`,
@@ -82,6 +93,7 @@ describe('the dashboard configuration', () => {
       'KEYWARD_CA',
       'KEYWARD_CLIENT_CERT',
       'KEYWARD_CLIENT_KEY',
+      'KEYWARD_GATEWAY_URL',
     );
     fc.assert(
       fc.property(fc.dictionary(variable, fc.string()), (env) => {

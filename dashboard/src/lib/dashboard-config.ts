@@ -4,12 +4,15 @@
 //   KEYWARD_SERVER          Keyward's gRPC address, host:port (default 127.0.0.1:<KEYWARD_GRPC_PORT or 50051>)
 //   KEYWARD_CA              TLS to Keyward, trusting this CA certificate (PEM); plaintext without it
 //   KEYWARD_CLIENT_CERT, KEYWARD_CLIENT_KEY   mutual TLS (PEM, both or neither, only with KEYWARD_CA)
+//   KEYWARD_GATEWAY_URL     the origin to fetch live JWKS documents from, when a key set's public
+//                           jwks_uri is not reachable from here (lib/gateway-url.ts)
 //   KEYWARD_DASHBOARD_SECURE_COOKIE   auto (default: Secure when the request came over https, as a
 //                           TLS-terminating proxy says in X-Forwarded-Proto), always, or never
 // Files are read here, once; their content never appears in a message.
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseGatewayOrigin } from './gateway-url';
 
 export type SecureCookie = 'auto' | 'always' | 'never';
 
@@ -23,6 +26,8 @@ export interface DashboardConfig {
   readonly server: string;
   /** Undefined: plaintext gRPC. */
   readonly tls: TlsMaterial | undefined;
+  /** Undefined: live JWKS documents are fetched from each key set's public jwks_uri. */
+  readonly gatewayOrigin: string | undefined;
   readonly secureCookie: SecureCookie;
 }
 
@@ -77,8 +82,17 @@ export function loadDashboardConfig(
   return {
     server: vars.KEYWARD_SERVER ?? `127.0.0.1:${vars.KEYWARD_GRPC_PORT ?? '50051'}`,
     tls: tlsMaterial(vars, readFile),
+    gatewayOrigin: gatewayOrigin(env.KEYWARD_GATEWAY_URL),
     secureCookie: vars.KEYWARD_DASHBOARD_SECURE_COOKIE,
   };
+}
+
+function gatewayOrigin(value: string | undefined): string | undefined {
+  try {
+    return parseGatewayOrigin(value);
+  } catch (error) {
+    throw new DashboardConfigError((error as Error).message);
+  }
 }
 
 function tlsMaterial(vars: z.infer<typeof schema>, readFile: ReadFile): TlsMaterial | undefined {

@@ -1,7 +1,8 @@
 // The key set's JWKS exactly as the HTTP gateway (or whatever cache sits in front of it) serves it,
 // fetched from the dashboard's server. A failure is an answer to show, never an error for the page.
 import 'server-only';
-import { liveJwksUrl, parseGatewayOrigin } from './gateway-url';
+import { dashboardConfig } from './dashboard-config';
+import { liveJwksUrl } from './gateway-url';
 
 /**
  * Sent with every fetch. Keyward's gateway does not count this User-Agent among the clients whose
@@ -26,31 +27,10 @@ export type LiveJwks =
       readonly lastModified: string | undefined;
       readonly contentType: string | undefined;
     }
-  | { readonly ok: false; readonly url: string | undefined; readonly error: string };
-
-let gatewayOrigin: { value: string | undefined } | { error: Error } | undefined;
-
-/** KEYWARD_GATEWAY_URL, checked on first use; a bad value is reported on the page (and logged once). */
-function configuredGatewayOrigin(): string | undefined {
-  if (gatewayOrigin === undefined) {
-    try {
-      gatewayOrigin = { value: parseGatewayOrigin(process.env.KEYWARD_GATEWAY_URL) };
-    } catch (error) {
-      console.error(`dashboard: ${(error as Error).message}`);
-      gatewayOrigin = { error: error as Error };
-    }
-  }
-  if ('error' in gatewayOrigin) throw gatewayOrigin.error;
-  return gatewayOrigin.value;
-}
+  | { readonly ok: false; readonly url: string; readonly error: string };
 
 export async function fetchLiveJwks(jwksUri: string): Promise<LiveJwks> {
-  let url: URL;
-  try {
-    url = liveJwksUrl(jwksUri, configuredGatewayOrigin());
-  } catch (error) {
-    return { ok: false, url: undefined, error: (error as Error).message };
-  }
+  const url = liveJwksUrl(jwksUri, dashboardConfig().gatewayOrigin);
   try {
     const response = await fetch(url, {
       headers: { 'user-agent': DASHBOARD_USER_AGENT, accept: 'application/jwk-set+json, application/json' },

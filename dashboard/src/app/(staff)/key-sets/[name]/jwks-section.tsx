@@ -43,15 +43,15 @@ export async function JwksSection({ keySet, jwksUri }: { keySet: string; jwksUri
         <JwksVerdictLine verdict={compareJwks({ etag: served.etag, body: served.body }, published)} />
       ) : (
         <p className={styles.unreachable} role="status" data-testid="jwks-unreachable">
-          The live JWKS could not be fetched{served.url === undefined ? '' : ` from ${served.url}`}: {served.error}.
-          What the service publishes is shown below.
+          The live JWKS could not be fetched from {served.url}: {served.error}. What the service publishes is shown
+          below.
         </p>
       )}
       <div className={styles.columns}>
         <div>
           <h3>As served</h3>
           <p className="muted">
-            <code>{served.url ?? jwksUri}</code>
+            <code>{served.url}</code>
           </p>
           {served.ok && (
             <>
